@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install lint messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(DEV_ENV) $(BIN)/besace migrate --noinput
+	$(DEV_ENV) $(BIN)/besace demo --if-empty
+	$(DEV_ENV) $(BIN)/besace runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/ruff check src
+	SECRET_KEY=test-only $(BIN)/besace check --fail-level WARNING
+	SECRET_KEY=test-only $(BIN)/besace makemigrations --check --dry-run
+	SECRET_KEY=test-only $(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerate the translation catalogues after changing user-facing strings (needs GNU gettext).
+messages: $(STAMP)
+	cd src/besace && ../../$(BIN)/besace makemessages -l fr --no-obsolete --ignore 'openbadges/*' && ../../$(BIN)/besace compilemessages -l fr
+
+lint: $(STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+
+clean:
+	rm -rf $(VENV) .venv-validator var

@@ -1,0 +1,3 @@
+from besace.cli import main
+
+main()

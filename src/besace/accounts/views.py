@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from besace.accounts.forms import DataProtectionForm
+from besace.accounts.middleware import CONSENT_SESSION_KEY
+from besace.accounts.services import consent_record, user_set_language
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+def consent(request):
+    form = DataProtectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consent_record(user=request.user)
+        request.session[CONSENT_SESSION_KEY] = None
+        return redirect(_safe_next(request))
+    return render(request, "accounts/consent.html", {"form": form, "next": _safe_next(request)})
+
+
+def data_protection(request):
+    return render(request, "accounts/data_protection.html")
+
+
+@require_POST
+def language_switch(request):
+    """Django's set_language, remembered on the account of a signed-in person."""
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return set_language(request)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackpackConfig(AppConfig):
+    name = "besace.backpack"
+    label = "backpack"

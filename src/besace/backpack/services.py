@@ -1,0 +1,53 @@
+"""Earner-side operations on awards: accept into the backpack, or decline."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from besace.accounts.services import verified_emails
+from besace.backpack.models import BackpackBadge
+from besace.core.audit import audit_record
+from besace.issuing.models import Assertion
+
+
+class AwardStateError(Exception):
+    """The award cannot take this step (revoked, already decided, or not addressed to this person)."""
+
+
+def _lock_pending(assertion: Assertion) -> Assertion:
+    locked = Assertion.objects.select_for_update().get(pk=assertion.pk)
+    if locked.revoked:
+        raise AwardStateError(_("This badge was revoked by its issuer."))
+    if locked.recipient_state == Assertion.RecipientState.DECLINED:
+        raise AwardStateError(_("This badge was declined."))
+    return locked
+
+
+@transaction.atomic
+def assertion_accept(*, assertion: Assertion, user) -> BackpackBadge:
+    assertion = _lock_pending(assertion)
+    if assertion.recipient_email not in verified_emails(user):
+        raise AwardStateError(_("This badge was awarded to an address that is not verified on your account."))
+    existing = BackpackBadge.objects.filter(assertion=assertion).first()
+    if existing is not None:
+        if existing.owner_id != user.pk:
+            raise AwardStateError(_("This badge is already in another backpack."))
+        return existing
+    entry = BackpackBadge.objects.create(owner=user, assertion=assertion)
+    assertion.recipient_state = Assertion.RecipientState.ACCEPTED
+    assertion.save(update_fields=["recipient_state"])
+    audit_record(action="assertion.accepted", target=assertion, actor=user)
+    return entry
+
+
+@transaction.atomic
+def assertion_decline(*, assertion: Assertion, user=None) -> Assertion:
+    """Decline an award; `user` is None when declined from the claim link without an account."""
+    assertion = _lock_pending(assertion)
+    if assertion.recipient_state == Assertion.RecipientState.ACCEPTED:
+        raise AwardStateError(_("This badge is already in a backpack."))
+    if user is not None and assertion.recipient_email not in verified_emails(user):
+        raise AwardStateError(_("This badge was awarded to an address that is not verified on your account."))
+    assertion.recipient_state = Assertion.RecipientState.DECLINED
+    assertion.save(update_fields=["recipient_state"])
+    audit_record(action="assertion.declined", target=assertion, actor=user)
+    return assertion

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from besace.backpack import views
+
+app_name = "backpack"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("badges/<slug:public_id>/", views.badge_detail, name="badge"),
+    path("badges/<slug:public_id>/download/", views.badge_download, name="download"),
+    path("pending/<slug:public_id>/accept/", views.accept, name="accept"),
+    path("pending/<slug:public_id>/decline/", views.decline, name="decline"),
+]

@@ -1,0 +1,121 @@
+"""Earner pages: the claim link, pending badges, "My badges" and downloads."""
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from besace.accounts.services import AddressTakenError, email_address_verify_by_link
+from besace.backpack import selectors, services
+from besace.issuing.claims import ClaimLinkError, claim_token_read
+from besace.issuing.models import Assertion
+from besace.issuing.public_views import assertion_baked
+
+
+def _claimed_assertion(request, token: str):
+    try:
+        return claim_token_read(token, max_age_days=settings.BESACE_CLAIM_LINK_MAX_AGE_DAYS), None
+    except ClaimLinkError as error:
+        return None, render(request, "backpack/claim_invalid.html", {"message": str(error)}, status=404)
+
+
+def claim(request, token: str):
+    assertion, error_page = _claimed_assertion(request, token)
+    if error_page:
+        return error_page
+    context = {"assertion": assertion, "badge_class": assertion.badge_class, "token": token}
+    if assertion.revoked or assertion.recipient_state == Assertion.RecipientState.DECLINED:
+        return render(request, "backpack/claim.html", context)
+    if not request.user.is_authenticated:
+        # Following the signed link proves control of the address: a new account gets it verified.
+        get_adapter(request).stash_verified_email(request, assertion.recipient_email)
+        return render(request, "backpack/claim.html", context)
+    try:
+        email_address_verify_by_link(user=request.user, email=assertion.recipient_email)
+    except AddressTakenError as taken:
+        context["address_taken"] = str(taken)
+        return render(request, "backpack/claim.html", context)
+    entry = selectors.backpack_badge_get(request.user, assertion.public_id)
+    if entry is not None:
+        return redirect("backpack:badge", assertion.public_id)
+    context["can_accept"] = True
+    return render(request, "backpack/claim.html", context)
+
+
+@require_POST
+def claim_decline(request, token: str):
+    assertion, error_page = _claimed_assertion(request, token)
+    if error_page:
+        return error_page
+    try:
+        services.assertion_decline(assertion=assertion)
+    except services.AwardStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You declined this badge. It will not be shown to anyone."))
+    return redirect("claim", token)
+
+
+@login_required
+def home(request):
+    context = {
+        "pending": selectors.pending_assertions(request.user),
+        "badges": selectors.backpack_badges(request.user),
+    }
+    return render(request, "backpack/home.html", context)
+
+
+@login_required
+@require_POST
+def accept(request, public_id: str):
+    assertion = get_object_or_404(Assertion, public_id=public_id)
+    try:
+        services.assertion_accept(assertion=assertion, user=request.user)
+    except services.AwardStateError as error:
+        messages.error(request, str(error))
+        return redirect("backpack:home")
+    messages.success(request, _("Badge accepted: it is in your backpack."))
+    return redirect("backpack:badge", public_id)
+
+
+@login_required
+@require_POST
+def decline(request, public_id: str):
+    assertion = get_object_or_404(Assertion, public_id=public_id)
+    try:
+        services.assertion_decline(assertion=assertion, user=request.user)
+    except services.AwardStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Badge declined."))
+    return redirect("backpack:home")
+
+
+@login_required
+def badge_detail(request, public_id: str):
+    entry = selectors.backpack_badge_get(request.user, public_id)
+    if entry is None:
+        raise Http404
+    assertion = entry.assertion
+    context = {
+        "entry": entry,
+        "assertion": assertion,
+        "badge_class": assertion.badge_class,
+        "issuer": assertion.badge_class.issuer,
+        "alignments": assertion.badge_class.alignments.all(),
+    }
+    return render(request, "backpack/badge_detail.html", context)
+
+
+@login_required
+def badge_download(request, public_id: str):
+    entry = selectors.backpack_badge_get(request.user, public_id)
+    if entry is None:
+        raise Http404
+    response = assertion_baked(request, public_id, entry.assertion.badge_class.image_kind)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+    return response

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DevmailConfig(AppConfig):
+    name = "besace.devmail"
+    label = "devmail"

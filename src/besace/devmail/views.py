@@ -1,0 +1,35 @@
+"""Read the development mail folder in the browser (DEBUG only: the URLs exist only then)."""
+
+import email
+import email.policy
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from besace.devmail.backend import mail_dir
+
+
+def _message_files():
+    folder = mail_dir()
+    return sorted(folder.glob("*.eml"), reverse=True) if folder.is_dir() else []
+
+
+def _parse(path):
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
+def inbox(request):
+    messages = [{"id": path.stem, "message": _parse(path)} for path in _message_files()[:200]]
+    return render(request, "devmail/inbox.html", {"messages": messages})
+
+
+def message(request, message_id: str):
+    path = next((p for p in _message_files() if p.stem == message_id), None)
+    if path is None:
+        raise Http404
+    parsed = _parse(path)
+    html = parsed.get_body(preferencelist=("html",))
+    if html is not None and request.GET.get("format") != "text":
+        return HttpResponse(html.get_content(), content_type="text/html; charset=utf-8")
+    text = parsed.get_body(preferencelist=("plain",))
+    return HttpResponse(text.get_content() if text else "", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IssuingConfig(AppConfig):
+    name = "besace.issuing"
+    label = "issuing"

@@ -1,0 +1,104 @@
+from django import forms
+from django.conf import settings
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from besace.issuing.images import validate_badge_image
+from besace.issuing.models import Issuer, IssuerStaff
+
+
+class ImageField(forms.FileField):
+    """A PNG or SVG upload, checked for what it really is and for its size."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded and uploaded is not initial:
+            validate_badge_image(uploaded)
+        return uploaded
+
+
+class IssuerForm(forms.ModelForm):
+    image = ImageField(label=_("Image (PNG or SVG)"), required=False)
+
+    class Meta:
+        model = Issuer
+        fields = ["name", "description", "url", "email", "image"]
+
+
+class BadgeClassForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    image = ImageField(label=_("Image (PNG or SVG)"))
+    criteria_text = forms.CharField(
+        label=_("Criteria"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the earner did to receive the badge. Markdown is allowed."),
+    )
+    criteria_url = forms.URLField(label=_("Criteria URL"), required=False, assume_scheme="https")
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    expires_after_days = forms.IntegerField(
+        label=_("Expires after (days)"), required=False, min_value=1, max_value=36500
+    )
+    expires_on = forms.DateTimeField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("criteria_text") and not cleaned.get("criteria_url"):
+            self.add_error("criteria_text", _("Give the criteria as text, as a URL, or both."))
+        if cleaned.get("expires_after_days") and cleaned.get("expires_on"):
+            self.add_error("expires_on", _("Choose one kind of expiry: after a number of days, or on a date."))
+        return cleaned
+
+
+class AlignmentForm(forms.Form):
+    target_name = forms.CharField(label=_("Competence"), max_length=300)
+    target_url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https",
+                                help_text=_("For example an ESCO skill URI."))
+    target_description = forms.CharField(label=_("Description"), required=False)
+    target_framework = forms.CharField(label=_("Framework"), max_length=200, required=False)
+    target_code = forms.CharField(label=_("Code"), max_length=200, required=False)
+
+
+AlignmentFormSet = formset_factory(AlignmentForm, extra=2, max_num=20)
+
+
+class AwardForm(forms.Form):
+    email = forms.EmailField(label=_("Recipient's e-mail address"))
+    name = forms.CharField(label=_("Recipient's name"), max_length=200, required=False)
+    narrative = forms.CharField(label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_url = forms.URLField(label=_("Evidence URL"), required=False, assume_scheme="https")
+    evidence_narrative = forms.CharField(
+        label=_("Evidence description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    issued_on = forms.DateTimeField(
+        label=_("Issue date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for now."),
+    )
+
+
+class AwardCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: email (required), name, narrative, evidence_url. Comma or semicolon separated."),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > settings.BESACE_MAX_CSV_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large; the limit is %(limit)d KB.") % {"limit": settings.BESACE_MAX_CSV_BYTES // 1024}
+            )
+        return uploaded
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the account"))
+    role = forms.ChoiceField(label=_("Role"), choices=IssuerStaff.Role.choices)

@@ -1,0 +1,78 @@
+"""Besace's issuing models as Open Badges 2.0 documents (built by the standards core)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from besace.issuing.models import Assertion, BadgeClass, Issuer, public_url
+from besace.openbadges import ob2
+
+
+def issuer_document(issuer: Issuer) -> dict:
+    # Besace hosts the assertions, not the institution's website: declare Besace as an allowed origin.
+    return ob2.issuer_profile(
+        id=issuer.public_url,
+        name=issuer.name,
+        url=issuer.url,
+        email=issuer.email,
+        description=issuer.description or None,
+        image=public_url("public:issuer_image", issuer.public_id) if issuer.image else None,
+        revocation_list=public_url("public:issuer_revocations", issuer.public_id),
+        allowed_origins=[urlsplit(settings.BESACE_BASE_URL).netloc],
+    )
+
+
+def badge_class_document(badge_class: BadgeClass) -> dict:
+    return ob2.badge_class(
+        id=badge_class.public_url,
+        name=badge_class.name,
+        description=badge_class.description,
+        image=badge_class.image_url,
+        criteria_url=badge_class.criteria_url or None,
+        criteria_narrative=badge_class.criteria_text or None,
+        issuer=badge_class.issuer.public_url,
+        alignments=[
+            {
+                "targetName": a.target_name,
+                "targetUrl": a.target_url,
+                "targetDescription": a.target_description,
+                "targetFramework": a.target_framework,
+                "targetCode": a.target_code,
+            }
+            for a in badge_class.alignments.all()
+        ],
+        tags=badge_class.tags,
+    )
+
+
+def assertion_document(assertion: Assertion) -> dict:
+    evidence = []
+    if assertion.evidence_url or assertion.evidence_narrative:
+        item: dict = {}
+        if assertion.evidence_url:
+            item["id"] = assertion.evidence_url
+        if assertion.evidence_narrative:
+            item["narrative"] = assertion.evidence_narrative
+        evidence.append(item)
+    return ob2.assertion(
+        id=assertion.public_url,
+        badge=assertion.badge_class.public_url,
+        recipient_identity_hash=assertion.identity_hash,
+        salt=assertion.salt,
+        issued_on=assertion.issued_on,
+        expires=assertion.expires,
+        image=assertion.baked_url,
+        narrative=assertion.narrative or None,
+        evidence=evidence,
+        revoked=assertion.revoked,
+        revocation_reason=assertion.revocation_reason or None,
+    )
+
+
+def revocation_list_document(issuer: Issuer) -> dict:
+    revoked = Assertion.objects.filter(badge_class__issuer=issuer, revoked_at__isnull=False).order_by("revoked_at")
+    return ob2.revocation_list(
+        id=public_url("public:issuer_revocations", issuer.public_id),
+        issuer=issuer.public_url,
+        revoked=[(a.public_url, a.revocation_reason) for a in revoked],
+    )

@@ -1,0 +1,159 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from besace.core.models import new_public_id
+
+
+def public_url(view_name: str, *args) -> str:
+    """Absolute, stable URL of a public resource (ids of Open Badges objects)."""
+    return settings.BESACE_BASE_URL + reverse(view_name, args=args)
+
+
+class Issuer(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("website"))
+    email = models.EmailField(_("contact e-mail"))
+    image = models.FileField(_("image"), upload_to="issuers/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, through="IssuerStaff", related_name="issuers")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("issuer")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_url(self) -> str:
+        return public_url("public:issuer", self.public_id)
+
+
+class IssuerStaff(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
+        AWARDER = "awarder", _("Awarder")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="issuer_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "user"], name="one_role_per_issuer_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.issuer}"
+
+
+class BadgeClass(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    image = models.FileField(_("image"), upload_to="badges/")
+    criteria_text = models.TextField(_("criteria"), blank=True, help_text=_("Markdown."))
+    criteria_url = models.URLField(_("criteria URL"), blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    expires_after_days = models.PositiveIntegerField(_("expires after (days)"), null=True, blank=True)
+    expires_on = models.DateTimeField(_("expires on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("badge")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_url(self) -> str:
+        return public_url("public:badgeclass", self.public_id)
+
+    @property
+    def image_url(self) -> str:
+        return public_url("public:badgeclass_image", self.public_id)
+
+    @property
+    def image_kind(self) -> str:
+        return "svg" if self.image.name.lower().endswith(".svg") else "png"
+
+
+class Alignment(models.Model):
+    """A competence or standard the badge is aligned to, e.g. an ESCO skill."""
+
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="alignments")
+    target_name = models.CharField(_("name"), max_length=300)
+    target_url = models.URLField(_("URL"), max_length=500)
+    target_description = models.TextField(_("description"), blank=True)
+    target_framework = models.CharField(_("framework"), max_length=200, blank=True)
+    target_code = models.CharField(_("code"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.target_name
+
+
+class Assertion(models.Model):
+    """One badge awarded to one e-mail address (an Open Badges 2.0 hosted Assertion)."""
+
+    class RecipientState(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="assertions")
+    recipient_email = models.EmailField(_("recipient e-mail"))
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    salt = models.CharField(max_length=64)
+    identity_hash = models.CharField(max_length=100)
+    issued_on = models.DateTimeField(_("issued on"))
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    evidence_url = models.URLField(_("evidence URL"), blank=True)
+    evidence_narrative = models.TextField(_("evidence narrative"), blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(_("revocation reason"), max_length=500, blank=True)
+    recipient_state = models.CharField(max_length=10, choices=RecipientState.choices, default=RecipientState.PENDING)
+    language = models.CharField(max_length=10, blank=True, help_text="Language of the award e-mail.")
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(Lower("recipient_email"), name="assertion_recipient_lower")]
+        verbose_name = _("award")
+
+    def __str__(self) -> str:
+        return f"{self.badge_class} → {self.recipient_email}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def public_url(self) -> str:
+        return public_url("public:assertion", self.public_id)
+
+    @property
+    def baked_png_url(self) -> str:
+        return public_url("public:assertion_baked_png", self.public_id)
+
+    @property
+    def baked_svg_url(self) -> str:
+        return public_url("public:assertion_baked_svg", self.public_id)
+
+    @property
+    def baked_url(self) -> str:
+        return self.baked_svg_url if self.badge_class.image_kind == "svg" else self.baked_png_url

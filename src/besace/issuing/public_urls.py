@@ -1,0 +1,19 @@
+from django.urls import path
+
+from besace.issuing import public_views as views
+
+app_name = "public"
+
+urlpatterns = [
+    path("issuers/<slug:public_id>", views.issuer, name="issuer"),
+    path("issuers/<slug:public_id>.json", views.issuer, {"as_json": True}, name="issuer_json"),
+    path("issuers/<slug:public_id>/image", views.issuer_image, name="issuer_image"),
+    path("issuers/<slug:public_id>/revocations", views.issuer_revocations, name="issuer_revocations"),
+    path("badges/<slug:public_id>", views.badge_class, name="badgeclass"),
+    path("badges/<slug:public_id>.json", views.badge_class, {"as_json": True}, name="badgeclass_json"),
+    path("badges/<slug:public_id>/image", views.badge_class_image, name="badgeclass_image"),
+    path("assertions/<slug:public_id>", views.assertion, name="assertion"),
+    path("assertions/<slug:public_id>.json", views.assertion, {"as_json": True}, name="assertion_json"),
+    path("assertions/<slug:public_id>/baked.png", views.assertion_baked, {"kind": "png"}, name="assertion_baked_png"),
+    path("assertions/<slug:public_id>/baked.svg", views.assertion_baked, {"kind": "svg"}, name="assertion_baked_svg"),
+]

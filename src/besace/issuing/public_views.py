@@ -1,0 +1,107 @@
+"""Public, stable URLs of issuers, badge classes and assertions: JSON-LD for machines, HTML for people."""
+
+import mimetypes
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from besace.issuing import jsonld
+from besace.issuing.baking import baked_assertion_image
+from besace.issuing.models import Assertion, BadgeClass, Issuer
+from besace.issuing.selectors import public_assertion_page_context
+
+JSON_TYPES = ["application/ld+json", "application/json"]
+
+
+def _wants_json(request, as_json: bool) -> bool:
+    # Browsers ask for text/html explicitly; other clients (validators, curl's */*) get JSON-LD.
+    return as_json or request.get_preferred_type([*JSON_TYPES, "text/html"]) in JSON_TYPES
+
+
+def _json_ld(request, document: dict, status: int = 200) -> JsonResponse:
+    content_type = request.get_preferred_type(JSON_TYPES) or JSON_TYPES[0]
+    response = JsonResponse(
+        document, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Vary"] = "Accept"
+    return response
+
+
+def _html(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response["Vary"] = "Accept"
+    return response
+
+
+@require_safe
+def issuer(request, public_id: str, as_json: bool = False):
+    issuer = get_object_or_404(Issuer, public_id=public_id)
+    if _wants_json(request, as_json):
+        return _json_ld(request, jsonld.issuer_document(issuer))
+    badge_classes = issuer.badge_classes.all()
+    return _html(request, "issuing/public/issuer.html", {"issuer": issuer, "badge_classes": badge_classes})
+
+
+@require_safe
+def badge_class(request, public_id: str, as_json: bool = False):
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
+    if _wants_json(request, as_json):
+        return _json_ld(request, jsonld.badge_class_document(badge_class))
+    return _html(request, "issuing/public/badgeclass.html", {"badge_class": badge_class})
+
+
+@require_safe
+def assertion(request, public_id: str, as_json: bool = False):
+    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
+    # Open Badges 2.0: a revoked assertion answers 410 Gone, still saying it is revoked and why.
+    status = 410 if assertion.revoked else 200
+    if _wants_json(request, as_json):
+        return _json_ld(request, jsonld.assertion_document(assertion), status=status)
+    return _html(request, "issuing/public/assertion.html", public_assertion_page_context(assertion), status=status)
+
+
+@require_safe
+def issuer_revocations(request, public_id: str):
+    issuer = get_object_or_404(Issuer, public_id=public_id)
+    return _json_ld(request, jsonld.revocation_list_document(issuer))
+
+
+def _file_response(field_file) -> HttpResponse:
+    if not field_file:
+        raise Http404
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    with field_file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    if content_type == "image/svg+xml":
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@require_safe
+def badge_class_image(request, public_id: str):
+    return _file_response(get_object_or_404(BadgeClass, public_id=public_id).image)
+
+
+@require_safe
+def issuer_image(request, public_id: str):
+    return _file_response(get_object_or_404(Issuer, public_id=public_id).image)
+
+
+@require_safe
+def assertion_baked(request, public_id: str, kind: str):
+    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
+    if assertion.badge_class.image_kind != kind:
+        raise Http404
+    content, content_type = baked_assertion_image(assertion)
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{assertion.badge_class.name}-{assertion.public_id}.{kind}"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

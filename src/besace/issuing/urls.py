@@ -1,0 +1,17 @@
+from django.urls import path
+
+from besace.issuing import views
+
+app_name = "issuing"
+
+urlpatterns = [
+    path("", views.issuer_list, name="issuers"),
+    path("<slug:public_id>/", views.issuer_detail, name="issuer"),
+    path("<slug:public_id>/edit/", views.issuer_edit, name="issuer_edit"),
+    path("<slug:public_id>/staff/", views.issuer_staff, name="issuer_staff"),
+    path("<slug:public_id>/badges/new/", views.badge_class_create, name="badgeclass_create"),
+    path("badges/<slug:public_id>/", views.badge_class_detail, name="badgeclass"),
+    path("badges/<slug:public_id>/award/", views.award, name="award"),
+    path("badges/<slug:public_id>/award-csv/", views.award_csv, name="award_csv"),
+    path("awards/<slug:public_id>/revoke/", views.revoke, name="revoke"),
+]

@@ -1,0 +1,191 @@
+"""Issuer staff pages. Each view checks permission (besace.access), validates, calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from besace import access
+from besace.issuing import services
+from besace.issuing.csv_awards import award_csv_parse, csv_decode
+from besace.issuing.forms import (
+    AlignmentFormSet,
+    AwardCsvForm,
+    AwardForm,
+    BadgeClassForm,
+    IssuerForm,
+    RevokeForm,
+    StaffForm,
+)
+from besace.issuing.models import Assertion, BadgeClass, Issuer
+from besace.issuing.selectors import badge_class_assertions, issuer_badge_classes
+
+CSV_SESSION_KEY = "besace_award_csv"
+
+
+def _issuer_for(request, public_id: str, permission: str) -> Issuer:
+    issuer = get_object_or_404(Issuer, public_id=public_id)
+    if not access.issuer_can(request.user, "issuer.view", issuer):
+        raise Http404  # outsiders do not learn that the issuer has a management page
+    if not access.issuer_can(request.user, permission, issuer):
+        raise PermissionDenied
+    return issuer
+
+
+def _badge_class_for(request, public_id: str, permission: str) -> BadgeClass:
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
+    _issuer_for(request, badge_class.issuer.public_id, permission)
+    return badge_class
+
+
+@login_required
+def issuer_list(request):
+    issuers = access.issuers_for_staff(request.user).annotate(badge_count=Count("badge_classes", distinct=True))
+    form = IssuerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        issuer = services.issuer_create(owner=request.user, **form.cleaned_data)
+        messages.success(request, _("Issuer “%(name)s” created.") % {"name": issuer.name})
+        return redirect("issuing:issuer", issuer.public_id)
+    return render(request, "issuing/issuer_list.html", {"issuers": issuers, "form": form})
+
+
+@login_required
+def issuer_detail(request, public_id: str):
+    issuer = _issuer_for(request, public_id, "issuer.view")
+    context = {
+        "issuer": issuer,
+        "badge_classes": issuer_badge_classes(issuer),
+        "memberships": issuer.memberships.select_related("user"),
+        "role": access.issuer_role(request.user, issuer),
+        "can_edit_badges": access.issuer_can(request.user, "badgeclass.edit", issuer),
+        "can_manage": access.issuer_can(request.user, "issuer.edit", issuer),
+        "staff_form": StaffForm(),
+    }
+    return render(request, "issuing/issuer_detail.html", context)
+
+
+@login_required
+def issuer_edit(request, public_id: str):
+    issuer = _issuer_for(request, public_id, "issuer.edit")
+    form = IssuerForm(request.POST or None, request.FILES or None, instance=issuer)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ["name", "description", "url", "email"]}
+        services.issuer_update(issuer=issuer, actor=request.user, image=request.FILES.get("image"), **fields)
+        messages.success(request, _("Issuer saved."))
+        return redirect("issuing:issuer", issuer.public_id)
+    return render(request, "issuing/issuer_edit.html", {"issuer": issuer, "form": form})
+
+
+@login_required
+@require_POST
+def issuer_staff(request, public_id: str):
+    issuer = _issuer_for(request, public_id, "issuer.staff")
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
+        if user is None:
+            messages.error(request, _("No account uses this e-mail address; ask the person to sign up first."))
+        else:
+            services.issuer_staff_set(issuer=issuer, user=user, role=form.cleaned_data["role"], actor=request.user)
+            messages.success(request, _("%(email)s is now %(role)s.") % {"email": user.email, "role": form.cleaned_data["role"]})
+    else:
+        messages.error(request, _("Enter a valid e-mail address and role."))
+    return redirect("issuing:issuer", issuer.public_id)
+
+
+@login_required
+def badge_class_create(request, public_id: str):
+    issuer = _issuer_for(request, public_id, "badgeclass.edit")
+    form = BadgeClassForm(request.POST or None, request.FILES or None)
+    alignments = AlignmentFormSet(request.POST or None, prefix="alignment")
+    if request.method == "POST" and form.is_valid() and alignments.is_valid():
+        alignment_data = [a for a in alignments.cleaned_data if a]
+        try:
+            badge_class = services.badge_class_create(
+                issuer=issuer, actor=request.user, alignments=alignment_data, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Badge “%(name)s” created.") % {"name": badge_class.name})
+            return redirect("issuing:badgeclass", badge_class.public_id)
+    return render(request, "issuing/badgeclass_form.html", {"issuer": issuer, "form": form, "alignments": alignments})
+
+
+@login_required
+def badge_class_detail(request, public_id: str):
+    badge_class = _badge_class_for(request, public_id, "issuer.view")
+    context = {
+        "badge_class": badge_class,
+        "issuer": badge_class.issuer,
+        "assertions": badge_class_assertions(badge_class),
+        "award_form": AwardForm(),
+        "csv_form": AwardCsvForm(),
+        "can_award": access.issuer_can(request.user, "assertion.award", badge_class.issuer),
+        "can_revoke": access.issuer_can(request.user, "assertion.revoke", badge_class.issuer),
+    }
+    return render(request, "issuing/badgeclass_detail.html", context)
+
+
+@login_required
+def award(request, public_id: str):
+    badge_class = _badge_class_for(request, public_id, "assertion.award")
+    form = AwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assertion = services.badge_award(
+            badge_class=badge_class,
+            award=services.AwardRequest(**form.cleaned_data),
+            actor=request.user,
+            language=get_language(),
+        )
+        messages.success(request, _("Badge awarded to %(email)s; an e-mail is on its way.") % {"email": assertion.recipient_email})
+        return redirect("issuing:badgeclass", badge_class.public_id)
+    return render(request, "issuing/award_form.html", {"badge_class": badge_class, "form": form})
+
+
+@login_required
+def award_csv(request, public_id: str):
+    """Upload, preview (every row checked), then confirm: nothing is created before confirmation."""
+    badge_class = _badge_class_for(request, public_id, "assertion.award")
+    form = AwardCsvForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(CSV_SESSION_KEY) or {}
+        if stored.get("badge_class") != badge_class.public_id:
+            messages.error(request, _("Upload the file again: the preview has expired."))
+            return redirect("issuing:award_csv", badge_class.public_id)
+        parsed = award_csv_parse(stored["text"])
+        if parsed.errors:
+            return render(request, "issuing/award_csv.html", {"badge_class": badge_class, "form": form, "parsed": parsed})
+        created = services.badges_award_bulk(
+            badge_class=badge_class, awards=parsed.awards, actor=request.user, language=get_language()
+        )
+        del request.session[CSV_SESSION_KEY]
+        messages.success(request, _("%(count)d badges awarded; e-mails are on their way.") % {"count": len(created)})
+        return redirect("issuing:badgeclass", badge_class.public_id)
+    parsed = None
+    if request.method == "POST" and form.is_valid():
+        text = csv_decode(form.cleaned_data["file"].read())
+        parsed = award_csv_parse(text)
+        if not parsed.errors:
+            request.session[CSV_SESSION_KEY] = {"badge_class": badge_class.public_id, "text": text}
+    return render(request, "issuing/award_csv.html", {"badge_class": badge_class, "form": form, "parsed": parsed})
+
+
+@login_required
+@require_POST
+def revoke(request, public_id: str):
+    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
+    _issuer_for(request, assertion.badge_class.issuer.public_id, "assertion.revoke")
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        services.assertion_revoke(assertion=assertion, reason=form.cleaned_data["reason"], actor=request.user)
+        messages.success(request, _("The badge awarded to %(email)s is revoked.") % {"email": assertion.recipient_email})
+    else:
+        messages.error(request, _("Give a reason for the revocation."))
+    return redirect("issuing:badgeclass", assertion.badge_class.public_id)

@@ -1,0 +1,201 @@
+"""Besace settings: one module, configured from environment variables (see README)."""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(environ.Env().str("BESACE_VAR_DIR", default=str(PROJECT_DIR / "var")))
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "insecure-development-key-only-for-DEBUG"
+
+# Stable public identifiers (issuer, badge and assertion URLs) are built from this, never from the
+# request's Host header, so an assertion id does not change with the way a page was reached.
+BESACE_BASE_URL = env.str("BESACE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[BESACE_BASE_URL])
+
+INSTALLED_APPS = [
+    "besace.core",
+    "besace.accounts",
+    "besace.issuing",
+    "besace.backpack",
+    "besace.devmail",
+    "besace.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.facebook",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "besace.accounts.middleware.UserLanguageMiddleware",
+    "besace.accounts.middleware.DataProtectionConsentMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "besace.urls"
+WSGI_APPLICATION = "besace.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "besace.core.context_processors.besace",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db_url("DATABASE_URL", default="")} if env.str("DATABASE_URL", "") else {}
+if not DATABASES:
+    # The embedded default: SQLite in the project's var/ folder.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "besace.sqlite3"}}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "backpack:home"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("BESACE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Uploaded images are read into memory for validation; anything larger is refused before that.
+BESACE_MAX_IMAGE_BYTES = env.int("BESACE_MAX_IMAGE_BYTES", default=2 * 1024 * 1024)
+BESACE_MAX_CSV_BYTES = env.int("BESACE_MAX_CSV_BYTES", default=2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# E-mail: EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...). Unset: console + dev mail folder.
+BESACE_DEV_MAIL_DIR = VAR_DIR / "mail"
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "besace.devmail.backend.ConsoleAndFolderEmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Besace <no-reply@besace.localhost>")
+
+# Claim links in award e-mails: signed, and valid this many days.
+BESACE_CLAIM_LINK_MAX_AGE_DAYS = env.int("BESACE_CLAIM_LINK_MAX_AGE_DAYS", default=90)
+# Bump when the data-protection statement changes: every account is asked to accept it again.
+BESACE_DATA_PROTECTION_VERSION = "2026-11-24"
+
+# --- django-allauth ---
+ACCOUNT_ADAPTER = "besace.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "besace.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "besace.accounts.forms.SignupExtraForm"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_MAX_EMAIL_ADDRESSES = 10
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Besace] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BESACE_BASE_URL.startswith("https") else "http"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def _social_providers() -> dict:
+    """Providers whose client id and secret are in the environment; the others stay hidden."""
+    providers: dict = {}
+    for name, prefix in [("google", "GOOGLE"), ("microsoft", "MICROSOFT"), ("facebook", "FACEBOOK")]:
+        client_id = env.str(f"{prefix}_CLIENT_ID", default="")
+        if client_id:
+            providers[name] = {
+                "APPS": [{"client_id": client_id, "secret": env.str(f"{prefix}_CLIENT_SECRET"), "key": ""}],
+                "SCOPE": ["email"] if name == "facebook" else ["openid", "email", "profile"],
+            }
+    linkedin_id = env.str("LINKEDIN_CLIENT_ID", default="")
+    if linkedin_id:
+        # LinkedIn's "Sign In with LinkedIn using OpenID Connect" is the supported flow since 2023.
+        providers["openid_connect"] = {
+            "APPS": [
+                {
+                    "provider_id": "linkedin",
+                    "name": "LinkedIn",
+                    "client_id": linkedin_id,
+                    "secret": env.str("LINKEDIN_CLIENT_SECRET"),
+                    "settings": {"server_url": "https://www.linkedin.com/oauth"},
+                }
+            ]
+        }
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = _social_providers()
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", False) else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BESACE_BASE_URL.startswith("https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

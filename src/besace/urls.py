@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from besace.accounts.views import language_switch
+from besace.backpack import views as backpack_views
+from besace.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", language_switch, name="set_language"),
+    path("accounts/", include("besace.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("public/", include("besace.issuing.public_urls")),
+    path("issuers/", include("besace.issuing.urls")),
+    path("backpack/", include("besace.backpack.urls")),
+    path("claim/<str:token>/", backpack_views.claim, name="claim"),
+    path("claim/<str:token>/decline/", backpack_views.claim_decline, name="claim_decline"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += [path("dev/mail/", include("besace.devmail.urls"))]
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
