@@ -1,0 +1,106 @@
+"""Shared fixtures: an issuer with an owner, an editor, an awarder and an outsider; badge classes."""
+
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+
+from besace.accounts.services import consent_record
+from besace.demo.images import badge_png, badge_svg
+from besace.issuing import services
+from besace.issuing.models import IssuerStaff
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BESACE_DEV_MAIL_DIR = tmp_path / "mail"
+    settings.BESACE_BASE_URL = "http://testserver"
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email: str, *, password: str = "correct horse battery", verified: bool = True, consent: bool = True):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user(email=email, password=password)
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        if consent:
+            consent_record(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user("owner@univ.example")
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("outsider@elsewhere.example")
+
+
+@pytest.fixture
+def issuer(owner):
+    return services.issuer_create(
+        owner=owner, name="Université Test", url="https://univ.example", email="badges@univ.example"
+    )
+
+
+@pytest.fixture
+def editor(make_user, issuer, owner):
+    user = make_user("editor@univ.example")
+    services.issuer_staff_set(issuer=issuer, user=user, role=IssuerStaff.Role.EDITOR, actor=owner)
+    return user
+
+
+@pytest.fixture
+def awarder(make_user, issuer, owner):
+    user = make_user("awarder@univ.example")
+    services.issuer_staff_set(issuer=issuer, user=user, role=IssuerStaff.Role.AWARDER, actor=owner)
+    return user
+
+
+@pytest.fixture
+def badge_class(issuer, owner):
+    return services.badge_class_create(
+        issuer=issuer,
+        actor=owner,
+        name="Python",
+        description="Writes Python.",
+        image=ContentFile(badge_png(), name="python.png"),
+        criteria_text="Pass the **final** project.",
+        tags=["python"],
+        alignments=[{"target_name": "Python", "target_url": "http://data.europa.eu/esco/skill/python", "target_framework": "ESCO"}],
+    )
+
+
+@pytest.fixture
+def svg_badge_class(issuer, owner):
+    return services.badge_class_create(
+        issuer=issuer,
+        actor=owner,
+        name="Teamwork",
+        description="Works in a team.",
+        image=ContentFile(badge_svg(), name="team.svg"),
+        criteria_url="https://univ.example/criteria/teamwork",
+    )
+
+
+@pytest.fixture
+def award(badge_class, owner):
+    """Award `badge_class` to an address; returns the Assertion."""
+
+    def make(email: str = "earner@example.org", **fields):
+        return services.badge_award(
+            badge_class=fields.pop("badge_class", badge_class),
+            award=services.AwardRequest(email=email, **fields),
+            actor=owner,
+        )
+
+    return make
