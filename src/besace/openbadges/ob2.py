@@ -131,9 +131,7 @@ def assertion(
     return document
 
 
-def revocation_list(
-    *, id: str, issuer: str, revoked: Iterable[tuple[str, str | None]]
-) -> Document:
+def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | None]]) -> Document:
     """A RevocationList naming revoked assertions and, when known, why."""
     revoked_assertions = []
     for assertion_id, reason in revoked:

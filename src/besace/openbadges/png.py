@@ -78,7 +78,7 @@ def _read_chunks(png: bytes) -> list[_Chunk]:
     if not png.startswith(PNG_SIGNATURE):
         raise BakingError("not a PNG image (bad signature)")
     view = memoryview(png)
-    chunks = []
+    chunks: list[_Chunk] = []
     position = len(PNG_SIGNATURE)
     while not chunks or chunks[-1].type != b"IEND":
         if position + _CHUNK_OVERHEAD > len(png):

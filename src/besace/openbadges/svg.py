@@ -98,9 +98,6 @@ class _ScanningTarget:
             self._open_badge = None
         self._depth -= 1
 
-    def close(self) -> _ScannedSvg:
-        return self.scanned
-
 
 def unbake_svg(svg_bytes: bytes) -> str | None:
     """The text baked into an SVG badge, or None if the SVG carries no badge.
@@ -149,9 +146,7 @@ def bake_svg_credential(
     return _bake(svg_bytes, OB3_NAMESPACE, "credential", jws, credential_json)
 
 
-def _bake(
-    svg_bytes: bytes, namespace: str, local_name: str, verify: str | None, body: str | None
-) -> bytes:
+def _bake(svg_bytes: bytes, namespace: str, local_name: str, verify: str | None, body: str | None) -> bytes:
     scanned = _scan(svg_bytes)
     if (scanned.declared_encoding or "utf-8").lower() not in _UTF8_NAMES:
         raise BakingError(f"only UTF-8 SVG can be baked, not {scanned.declared_encoding}")
@@ -164,9 +159,9 @@ def _bake(
     if root_tag is None:  # the parser accepted it, so this is a bug of ours
         raise BakingError("could not locate the SVG root start tag")
     root_name, root_attributes, self_closing = root_tag.groups()
-    kept = [svg_bytes[:scanned.root_start], b"<", root_name]
+    kept = [svg_bytes[: scanned.root_start], b"<", root_name]
     kept += _without_badge_prefix(root_attributes)
-    kept += [b' xmlns:', _BADGE_PREFIX, b'="', namespace.encode(), b'">']
+    kept += [b" xmlns:", _BADGE_PREFIX, b'="', namespace.encode(), b'">']
     kept.append(_badge_markup(local_name, verify, body))
     position = root_tag.end()
     for badge in scanned.badges:
@@ -193,16 +188,16 @@ def _scan(svg_bytes: bytes) -> _ScannedSvg:
     # A DOCTYPE without entities is harmless and common (Illustrator, 1EdTech samples).
     # The target asks the underlying expat parser where it is, to locate elements.
     target = _ScanningTarget(lambda: parser.parser.CurrentByteIndex)
-    parser = DefusedXMLParser(
-        target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True
-    )
+    parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     parser.parser.XmlDeclHandler = target.xml_declaration
     try:
         parser.feed(svg_bytes)
-        scanned: _ScannedSvg = parser.close()
+        parser.close()
     except (ParseError, DefusedXmlException) as error:
         raise BakingError(f"malformed or unsafe SVG: {error}") from error
-    return scanned
+    except (LookupError, ValueError) as error:  # unknown or multi-byte declared encodings
+        raise BakingError(f"SVG in an unsupported encoding: {error}") from error
+    return target.scanned
 
 
 def _without_badge_prefix(attributes: bytes) -> list[bytes]:

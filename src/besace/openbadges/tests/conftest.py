@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from .samples import SHARED_FIXTURES
+from .samples import SHARED_FIXTURES, make_png
 
 
 @pytest.fixture
@@ -11,3 +11,8 @@ def shared_fixtures() -> Path:
     if not SHARED_FIXTURES.is_dir():
         pytest.skip(f"third-party fixtures not found at {SHARED_FIXTURES.resolve()}")
     return SHARED_FIXTURES
+
+
+@pytest.fixture
+def png_bytes() -> bytes:
+    return make_png()

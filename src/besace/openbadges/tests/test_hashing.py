@@ -59,8 +59,14 @@ def test_it_accepts_the_string_true_of_ob1_badges():
 
 
 def test_it_rejects_other_identity_types_and_unusable_hashes():
-    assert not identity_matches({"type": "url", "hashed": False, "identity": "nobody@example.org"}, "nobody@example.org")
-    assert not identity_matches({"type": "email", "hashed": True, "identity": "sha1$abc"}, "nobody@example.org")
-    assert not identity_matches({"type": "email", "hashed": True, "identity": "no-dollar"}, "nobody@example.org")
+    assert not identity_matches(
+        {"type": "url", "hashed": False, "identity": "nobody@example.org"}, "nobody@example.org"
+    )
+    assert not identity_matches(
+        {"type": "email", "hashed": True, "identity": "sha1$abc"}, "nobody@example.org"
+    )
+    assert not identity_matches(
+        {"type": "email", "hashed": True, "identity": "no-dollar"}, "nobody@example.org"
+    )
     assert not identity_matches({"type": "email", "hashed": True, "identity": "sha256$ünïcode"}, "x@y.z")
     assert not identity_matches({"type": "email", "identity": None}, "nobody@example.org")

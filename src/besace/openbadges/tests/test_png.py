@@ -9,6 +9,7 @@ from besace.openbadges.png import bake_png, read_png_payload, unbake_png
 
 from .samples import make_png
 
+VALIDATOR_SAMPLES = "digital-credentials-public-validator/inspector-vc/src/test/resources/"
 ASSERTION_JSON = '{"@context": "https://w3id.org/openbadges/v2", "name": "Électricité ✓"}'
 
 
@@ -125,9 +126,21 @@ def test_it_refuses_two_different_badges(png_bytes):
         lambda png: with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\0\0no-nulls")),
         lambda png: with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\0\0\0\0\xff\xfe")),
         lambda png: with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\1\0\0\0not zlib")),
-        lambda png: with_chunk_after_ihdr(png, chunk(b"iTXt", b"openbadges\0\1\0\0\0" + zlib.compress(b"x")[:-3])),
+        lambda png: with_chunk_after_ihdr(
+            png, chunk(b"iTXt", b"openbadges\0\1\0\0\0" + zlib.compress(b"x")[:-3])
+        ),
     ],
-    ids=["signature", "truncated", "crc", "no-ihdr", "compression-flag", "itxt-fields", "utf8", "zlib", "zlib-cut"],
+    ids=[
+        "signature",
+        "truncated",
+        "crc",
+        "no-ihdr",
+        "compression-flag",
+        "itxt-fields",
+        "utf8",
+        "zlib",
+        "zlib-cut",
+    ],
 )
 def test_it_raises_baking_error_on_malformed_pngs(png_bytes, damage):
     with pytest.raises(BakingError):
@@ -144,10 +157,10 @@ def test_it_refuses_an_unknown_keyword(png_bytes):
     [
         ("openbadges-bakery/openbadges_bakery/testfiles/baked_heart.png", False, '{"uid":"123"'),
         ("openbadges-validator-core/tests/testfiles/baked_heart.png", False, "{"),
-        ("digital-credentials-public-validator/inspector-vc/src/test/resources/ob20/simple-badge.png", False, "{"),
-        ("digital-credentials-public-validator/inspector-vc/src/test/resources/ob30/simple-json.png", True, "{"),
-        ("digital-credentials-public-validator/inspector-vc/src/test/resources/ob30/simple-jwt.png", True, "eyJ"),
-        ("digital-credentials-public-validator/inspector-vc/src/test/resources/ob30/simple-jwt_v1.png", True, "eyJ"),
+        (VALIDATOR_SAMPLES + "ob20/simple-badge.png", False, "{"),
+        (VALIDATOR_SAMPLES + "ob30/simple-json.png", True, "{"),
+        (VALIDATOR_SAMPLES + "ob30/simple-jwt.png", True, "eyJ"),
+        (VALIDATOR_SAMPLES + "ob30/simple-jwt_v1.png", True, "eyJ"),
     ],
 )
 def test_it_unbakes_badges_baked_by_other_tools(shared_fixtures, path, is_ob3, start):
@@ -162,7 +175,7 @@ def test_it_unbakes_badges_baked_by_other_tools(shared_fixtures, path, is_ob3, s
     [
         "openbadges-bakery/openbadges_bakery/testfiles/public_domain_heart.png",
         "openbadges-validator-core/tests/testfiles/public_domain_heart.png",
-        "digital-credentials-public-validator/inspector-vc/src/test/resources/ob20/assets/robotics-badge.png",
+        VALIDATOR_SAMPLES + "ob20/assets/robotics-badge.png",
     ],
 )
 def test_it_finds_nothing_in_unbaked_fixtures(shared_fixtures, path):
@@ -170,7 +183,7 @@ def test_it_finds_nothing_in_unbaked_fixtures(shared_fixtures, path):
 
 
 def test_it_rebakes_a_fixture_keeping_its_other_chunks(shared_fixtures):
-    path = "digital-credentials-public-validator/inspector-vc/src/test/resources/ob30/simple-json.png"
+    path = VALIDATOR_SAMPLES + "ob30/simple-json.png"
     original = (shared_fixtures / path).read_bytes()
     rebaked = bake_png(original, "eyJ.new.jws", keyword="openbadgecredential")
     assert unbake_png(rebaked) == "eyJ.new.jws"

@@ -15,7 +15,10 @@ def test_it_round_trips_a_hosted_assertion():
     baked = bake_svg(SVG_BYTES, verify=ASSERTION_URL, assertion_json=ASSERTION_JSON)
     assert unbake_svg(baked) == ASSERTION_JSON
     assert b'xmlns:openbadges="http://openbadges.org"' in baked
-    assert b'<openbadges:assertion verify="https://badges.example.org/assertions/1?obversion=2&amp;lang=fr">' in baked
+    assert (
+        b'<openbadges:assertion verify="https://badges.example.org/assertions/1?obversion=2&amp;lang=fr">'
+        in baked
+    )
     assert b"<![CDATA[" in baked
 
 
@@ -29,7 +32,12 @@ def test_it_leaves_the_rest_of_the_document_untouched():
     baked = bake_svg(SVG_BYTES, verify=JWS)
     badge = f'<openbadges:assertion verify="{JWS}"/>'.encode()
     root_end = SVG_BYTES.index(b"'a > b'>") + len(b"'a > b'")
-    expected = SVG_BYTES[:root_end] + b' xmlns:openbadges="http://openbadges.org">' + badge + SVG_BYTES[root_end + 1 :]
+    expected = (
+        SVG_BYTES[:root_end]
+        + b' xmlns:openbadges="http://openbadges.org">'
+        + badge
+        + SVG_BYTES[root_end + 1 :]
+    )
     assert baked == expected
 
 
@@ -45,7 +53,9 @@ def test_it_replaces_rather_than_duplicates_when_rebaking():
 def test_it_bakes_and_replaces_ob3_credentials():
     as_json = bake_svg_credential(SVG_BYTES, credential_json='{"type": ["VerifiableCredential"]}')
     assert b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in as_json
-    assert read_svg_payload(as_json) == BakedPayload('{"type": ["VerifiableCredential"]}', is_ob3_credential=True)
+    assert read_svg_payload(as_json) == BakedPayload(
+        '{"type": ["VerifiableCredential"]}', is_ob3_credential=True
+    )
     as_jws = bake_svg_credential(as_json, jws=JWS)
     assert read_svg_payload(as_jws) == BakedPayload(JWS, is_ob3_credential=True)
     back_to_ob2 = bake_svg(as_jws, verify=ASSERTION_URL)
@@ -141,8 +151,8 @@ def test_it_finds_nothing_in_the_unbaked_bakery_fixture(shared_fixtures):
     [("simple-json.svg", "{"), ("simple-jwt.svg", "eyJ"), ("simple-jwt_v1.svg", "eyJ")],
 )
 def test_it_unbakes_ob3_credentials_from_1edtech_samples(shared_fixtures, name, start):
-    path = shared_fixtures / "digital-credentials-public-validator/inspector-vc/src/test/resources/ob30" / name
-    payload = read_svg_payload(path.read_bytes())
+    path = shared_fixtures / "digital-credentials-public-validator/inspector-vc/src/test/resources/ob30"
+    payload = read_svg_payload((path / name).read_bytes())
     assert payload is not None
     assert payload.is_ob3_credential
     assert payload.text.startswith(start)

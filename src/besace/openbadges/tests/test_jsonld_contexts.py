@@ -1,0 +1,104 @@
+import json
+from importlib.resources import files
+
+import pytest
+
+from besace.openbadges.errors import OpenBadgesError, UnknownContextError
+from besace.openbadges.jsonld_contexts import (
+    CONTEXTS,
+    OB2_CONTEXT,
+    OB3_CONTEXT,
+    context_bytes,
+    load_context,
+)
+
+
+@pytest.mark.parametrize("url", sorted(CONTEXTS))
+def test_it_loads_every_registered_context(url):
+    context = load_context(url)
+    assert isinstance(context["@context"], dict)
+    assert json.loads(context_bytes(url)) == context
+
+
+def test_it_serves_each_url_its_own_file_even_after_folding_spellings():
+    folder = files("besace.openbadges") / "contexts"
+    for url, filename in CONTEXTS.items():
+        assert context_bytes(url) == (folder / filename).read_bytes(), url
+
+
+def test_it_ships_every_file_it_registers_and_documents_them():
+    folder = files("besace.openbadges") / "contexts"
+    shipped = {entry.name for entry in folder.iterdir() if entry.name.endswith(".jsonld")}
+    assert shipped == set(CONTEXTS.values())
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    for filename in shipped:
+        assert f"`{filename}`" in readme
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://w3id.org/openbadges/v2",
+        "https://w3id.org/openbadges/v2/",
+        "https://W3ID.org/openbadges/v2",
+        "https://w3id.org/openbadges/v2.json",
+        "https://w3id.org/openbadges/v2.jsonld",
+        "https://openbadgespec.org/v2/context.json",
+        " https://w3id.org/openbadges/v2 ",
+    ],
+)
+def test_it_accepts_spelling_variants_of_the_ob2_url(variant):
+    assert context_bytes(variant) == context_bytes(OB2_CONTEXT)
+
+
+def test_it_accepts_the_ob3_url_without_its_suffix():
+    assert context_bytes(OB3_CONTEXT.removesuffix(".json")) == context_bytes(OB3_CONTEXT)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://w3id.org/openbadges/v1",
+        "https://evil.example/openbadges/v2",
+        "ftp://w3id.org/openbadges/v2",
+        "",
+    ],
+)
+def test_it_refuses_unknown_contexts(url):
+    with pytest.raises(UnknownContextError):
+        load_context(url)
+    with pytest.raises(KeyError):
+        context_bytes(url)
+    with pytest.raises(OpenBadgesError):
+        context_bytes(url)
+
+
+def test_it_returns_a_fresh_copy_each_time():
+    load_context(OB2_CONTEXT)["@context"]["id"] = "mutated"
+    assert load_context(OB2_CONTEXT)["@context"]["id"] == "@id"
+
+
+OB3_SPECIFICATION = "openbadges-specification/ob_v3p0/"
+OB3_URL = "https://purl.imsglobal.org/spec/ob/v3p0/"
+SPECIFICATION_COPIES = {
+    OB2_CONTEXT: "openbadges-specification/ob_v2p0/v2/context.json",
+    OB3_URL + "context.json": OB3_SPECIFICATION + "context.json",
+    OB3_URL + "context-3.0.1.json": OB3_SPECIFICATION + "context-3.0.1.json",
+    OB3_URL + "context-3.0.2.json": OB3_SPECIFICATION + "context-3.0.2.json",
+    OB3_CONTEXT: OB3_SPECIFICATION + "context-3.0.3.json",
+}
+VALIDATOR_CONTEXTS = "digital-credentials-public-validator/inspector-vc/src/main/resources/contexts/"
+VALIDATOR_COPIES = {
+    "https://www.w3.org/2018/credentials/v1": VALIDATOR_CONTEXTS + "2018-credentials-v1.jsonld",
+    "https://www.w3.org/ns/credentials/v2": VALIDATOR_CONTEXTS + "credentials-v2.jsonld",
+    "https://w3id.org/security/data-integrity/v1": VALIDATOR_CONTEXTS + "data-integrity-v1.jsonld",
+    OB3_URL + "extensions.json": VALIDATOR_CONTEXTS + "ob-v3p0-extensions.json",
+}
+
+
+@pytest.mark.parametrize(("url", "path"), sorted({**SPECIFICATION_COPIES, **VALIDATOR_COPIES}.items()))
+def test_it_ships_the_same_contexts_as_1edtech_publishes(shared_fixtures, url, path):
+    published = shared_fixtures / path
+    if not published.exists():
+        pytest.skip(f"{path} is not in the fixtures")
+    assert load_context(url) == json.loads(published.read_text(encoding="utf-8"))
