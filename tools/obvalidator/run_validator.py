@@ -46,7 +46,12 @@ OB_V2_CONTEXT_URLS = (
     "http://openbadgespec.org/v2/context.json",
 )
 PROJECT_CONTEXT = (
-    Path(__file__).resolve().parents[2] / "src" / "besace" / "openbadges" / "contexts" / "openbadges-v2.jsonld"
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "besace"
+    / "openbadges"
+    / "contexts"
+    / "openbadges-v2.jsonld"
 )
 JSONLD = "application/ld+json"
 JWS_RE = re.compile(r"^[A-Za-z0-9_\-=]+\.[A-Za-z0-9_\-=]+\.[A-Za-z0-9_\-=]+$")
@@ -214,8 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         url, sep, path = item.partition("=")
         if not sep or not Path(path).is_file():
             parser.error(f"--map {item!r}: expected URL=PATH of an existing file")
-        docs.add(url, Path(path).read_bytes(), JSONLD if path.endswith((".json", ".jsonld")) else
-                 "application/octet-stream")
+        docs.add(
+            url,
+            Path(path).read_bytes(),
+            JSONLD if path.endswith((".json", ".jsonld")) else "application/octet-stream",
+        )
 
     recipient_profile = None
     if args.recipient_profile:
@@ -227,6 +235,19 @@ def main(argv: list[str] | None = None) -> int:
 
     install_offline_documents(docs)
     import openbadges
+    from openbadges_bakery import unbake
+
+    if hasattr(badge_input, "read"):
+        # validator-core 1.1.2 crashes (AttributeError: 'ValueError' has no 'message') on an image
+        # without baked data; say so plainly instead.
+        if not unbake(badge_input):
+            log(
+                f"no Open Badges data baked in {args.input} (no 'openbadges' iTXt/tEXt chunk or "
+                "<openbadges:assertion> element)"
+            )
+            badge_input.close()
+            return 3
+        badge_input.seek(0)
 
     real_stdout = sys.stdout
     try:

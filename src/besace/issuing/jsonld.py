@@ -1,15 +1,11 @@
 """Besace's issuing models as Open Badges 2.0 documents (built by the standards core)."""
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
-
 from besace.issuing.models import Assertion, BadgeClass, Issuer, public_url
 from besace.openbadges import ob2
 
 
 def issuer_document(issuer: Issuer) -> dict:
-    # Besace hosts the assertions, not the institution's website: declare Besace as an allowed origin.
+    # The issuer's id is on Besace, like its assertions: hosted verification needs no allowedOrigins.
     return ob2.issuer_profile(
         id=issuer.public_url,
         name=issuer.name,
@@ -18,7 +14,6 @@ def issuer_document(issuer: Issuer) -> dict:
         description=issuer.description or None,
         image=public_url("public:issuer_image", issuer.public_id) if issuer.image else None,
         revocation_list=public_url("public:issuer_revocations", issuer.public_id),
-        allowed_origins=[urlsplit(settings.BESACE_BASE_URL).netloc],
     )
 
 
