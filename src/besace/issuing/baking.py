@@ -1,18 +1,32 @@
-"""Baked images of Besace-issued assertions: the badge class image carrying the hosted assertion."""
+"""Baked images of Besace-issued assertions: the badge class image carrying the assertion."""
 
 import json
 
 from besace.issuing import jsonld
 from besace.issuing.models import Assertion
+from besace.issuing.signing import signed_assertion_jws
 from besace.openbadges.png import bake_png
 from besace.openbadges.svg import bake_svg
 
 
-def baked_assertion_image(assertion: Assertion) -> tuple[bytes, str]:
-    """The baked image bytes and their content type (PNG or SVG, as the badge class image is)."""
-    document = json.dumps(jsonld.assertion_document(assertion), ensure_ascii=False)
+def _badge_image(assertion: Assertion) -> bytes:
     with assertion.badge_class.image.open("rb") as handle:
-        image = handle.read()
+        return handle.read()
+
+
+def baked_assertion_image(assertion: Assertion) -> tuple[bytes, str]:
+    """The image baked with the hosted assertion, and its content type (PNG or SVG, as the badge's)."""
+    document = json.dumps(jsonld.assertion_document(assertion), ensure_ascii=False)
     if assertion.badge_class.image_kind == "svg":
-        return bake_svg(image, verify=assertion.public_url, assertion_json=document), "image/svg+xml"
-    return bake_png(image, document), "image/png"
+        return bake_svg(
+            _badge_image(assertion), verify=assertion.public_url, assertion_json=document
+        ), "image/svg+xml"
+    return bake_png(_badge_image(assertion), document), "image/png"
+
+
+def signed_assertion_image(assertion: Assertion) -> tuple[bytes, str]:
+    """The image baked with the signed assertion (its compact JWS), and its content type."""
+    token = signed_assertion_jws(assertion)
+    if assertion.badge_class.image_kind == "svg":
+        return bake_svg(_badge_image(assertion), verify=token), "image/svg+xml"
+    return bake_png(_badge_image(assertion), token), "image/png"

@@ -1,6 +1,6 @@
 """Besace's issuing models as Open Badges 2.0 documents (built by the standards core)."""
 
-from besace.issuing.models import Assertion, BadgeClass, Issuer, public_url
+from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey, public_url
 from besace.openbadges import ob2
 
 
@@ -14,6 +14,13 @@ def issuer_document(issuer: Issuer) -> dict:
         description=issuer.description or None,
         image=public_url("public:issuer_image", issuer.public_id) if issuer.image else None,
         revocation_list=public_url("public:issuer_revocations", issuer.public_id),
+        public_key=key.public_url if (key := issuer.signing_keys.first()) else None,
+    )
+
+
+def signing_key_document(key: SigningKey) -> dict:
+    return ob2.cryptographic_key(
+        id=key.public_url, owner=key.issuer.public_url, public_key_pem=key.public_key_pem
     )
 
 
@@ -41,6 +48,27 @@ def badge_class_document(badge_class: BadgeClass) -> dict:
 
 
 def assertion_document(assertion: Assertion) -> dict:
+    """The hosted form: its id is its public URL, where it is re-fetched to be verified."""
+    return ob2.assertion(
+        id=assertion.public_url,
+        image=assertion.baked_url,
+        revoked=assertion.revoked,
+        revocation_reason=assertion.revocation_reason or None,
+        **_assertion_fields(assertion),
+    )
+
+
+def signed_assertion_document(assertion: Assertion, key: SigningKey) -> dict:
+    """The signed form: a urn:uuid id, verified with the issuer's key and its revocation list."""
+    return ob2.assertion(
+        id=assertion.signed_id,
+        image=assertion.badge_class.image_url,
+        signing_key=key.public_url,
+        **_assertion_fields(assertion),
+    )
+
+
+def _assertion_fields(assertion: Assertion) -> dict:
     evidence = []
     if assertion.evidence_url or assertion.evidence_narrative:
         item: dict = {}
@@ -49,25 +77,24 @@ def assertion_document(assertion: Assertion) -> dict:
         if assertion.evidence_narrative:
             item["narrative"] = assertion.evidence_narrative
         evidence.append(item)
-    return ob2.assertion(
-        id=assertion.public_url,
-        badge=assertion.badge_class.public_url,
-        recipient_identity_hash=assertion.identity_hash,
-        salt=assertion.salt,
-        issued_on=assertion.issued_on,
-        expires=assertion.expires,
-        image=assertion.baked_url,
-        narrative=assertion.narrative or None,
-        evidence=evidence,
-        revoked=assertion.revoked,
-        revocation_reason=assertion.revocation_reason or None,
-    )
+    return {
+        "badge": assertion.badge_class.public_url,
+        "recipient_identity_hash": assertion.identity_hash,
+        "salt": assertion.salt,
+        "issued_on": assertion.issued_on,
+        "expires": assertion.expires,
+        "narrative": assertion.narrative or None,
+        "evidence": evidence,
+    }
 
 
 def revocation_list_document(issuer: Issuer) -> dict:
-    revoked = Assertion.objects.filter(badge_class__issuer=issuer, revoked_at__isnull=False).order_by("revoked_at")
+    revoked = Assertion.objects.filter(badge_class__issuer=issuer, revoked_at__isnull=False).order_by(
+        "revoked_at"
+    )
     return ob2.revocation_list(
         id=public_url("public:issuer_revocations", issuer.public_id),
         issuer=issuer.public_url,
-        revoked=[(a.public_url, a.revocation_reason) for a in revoked],
+        # Both forms of each revoked assertion: the hosted one (its URL) and the signed one (urn:uuid).
+        revoked=[(id_, a.revocation_reason) for a in revoked for id_ in (a.public_url, a.signed_id)],
     )

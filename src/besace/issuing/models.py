@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -49,6 +51,26 @@ class IssuerStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} of {self.issuer}"
+
+
+class SigningKey(models.Model):
+    """An RSA key pair an issuer signs assertions with; its public half is published (CryptographicKey)."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="signing_keys")
+    private_key_pem = models.TextField()
+    public_key_pem = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"key {self.public_id} of {self.issuer}"
+
+    @property
+    def public_url(self) -> str:
+        return public_url("public:issuer_key", self.issuer.public_id, self.public_id)
 
 
 class BadgeClass(models.Model):
@@ -111,6 +133,8 @@ class Assertion(models.Model):
         DECLINED = "declined", _("Declined")
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    # The id of the signed form of this assertion (urn:uuid:…); the hosted form's id is its public URL.
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="assertions")
     recipient_email = models.EmailField(_("recipient e-mail"))
     recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
@@ -153,6 +177,18 @@ class Assertion(models.Model):
     @property
     def baked_svg_url(self) -> str:
         return public_url("public:assertion_baked_svg", self.public_id)
+
+    @property
+    def signed_id(self) -> str:
+        return self.uuid.urn
+
+    @property
+    def signed_png_url(self) -> str:
+        return public_url("public:assertion_signed_png", self.public_id)
+
+    @property
+    def signed_svg_url(self) -> str:
+        return public_url("public:assertion_signed_svg", self.public_id)
 
     @property
     def baked_url(self) -> str:

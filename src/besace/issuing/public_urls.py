@@ -9,6 +9,7 @@ urlpatterns = [
     path("issuers/<slug:public_id>.json", views.issuer, {"as_json": True}, name="issuer_json"),
     path("issuers/<slug:public_id>/image", views.issuer_image, name="issuer_image"),
     path("issuers/<slug:public_id>/revocations", views.issuer_revocations, name="issuer_revocations"),
+    path("issuers/<slug:public_id>/keys/<slug:key_id>", views.issuer_key, name="issuer_key"),
     path("badges/<slug:public_id>", views.badge_class, name="badgeclass"),
     path("badges/<slug:public_id>.json", views.badge_class, {"as_json": True}, name="badgeclass_json"),
     path("badges/<slug:public_id>/image", views.badge_class_image, name="badgeclass_image"),
@@ -16,4 +17,17 @@ urlpatterns = [
     path("assertions/<slug:public_id>.json", views.assertion, {"as_json": True}, name="assertion_json"),
     path("assertions/<slug:public_id>/baked.png", views.assertion_baked, {"kind": "png"}, name="assertion_baked_png"),
     path("assertions/<slug:public_id>/baked.svg", views.assertion_baked, {"kind": "svg"}, name="assertion_baked_svg"),
+    path("assertions/<slug:public_id>/signed.jws", views.assertion_signed_jws, name="assertion_signed_jws"),
+    path(
+        "assertions/<slug:public_id>/signed.png",
+        views.assertion_baked,
+        {"kind": "png", "signed": True},
+        name="assertion_signed_png",
+    ),
+    path(
+        "assertions/<slug:public_id>/signed.svg",
+        views.assertion_baked,
+        {"kind": "svg", "signed": True},
+        name="assertion_signed_svg",
+    ),
 ]

@@ -26,12 +26,13 @@ def issuer_profile(
     description: str | None = None,
     image: str | Mapping[str, Any] | None = None,
     revocation_list: str | None = None,
+    public_key: str | None = None,
     allowed_origins: Sequence[str] | None = None,
 ) -> Document:
     """An Issuer Profile.
 
     ``allowed_origins`` lets hosted assertions live on another origin than the
-    issuer's ``url`` (Besace hosts them, the issuer's website is the institution's).
+    issuer's ``id``; ``public_key`` is the IRI of the CryptographicKey signing its assertions.
     """
     profile: Document = {
         "@context": OB2_CONTEXT,
@@ -41,7 +42,9 @@ def issuer_profile(
         "url": url,
         "email": email,
     }
-    _set_if_given(profile, description=description, image=image, revocationList=revocation_list)
+    _set_if_given(
+        profile, description=description, image=image, revocationList=revocation_list, publicKey=public_key
+    )
     if allowed_origins:
         profile["verification"] = {"allowedOrigins": list(allowed_origins)}
     return profile
@@ -100,8 +103,9 @@ def assertion(
     evidence: Iterable[Mapping[str, Any]] = (),
     revoked: bool = False,
     revocation_reason: str | None = None,
+    signing_key: str | None = None,
 ) -> Document:
-    """A hosted Assertion for a hashed e-mail recipient."""
+    """An Assertion for a hashed e-mail recipient: hosted, or signed by the key ``signing_key``."""
     document: Document = {
         "@context": OB2_CONTEXT,
         "id": id,
@@ -113,7 +117,7 @@ def assertion(
             "identity": recipient_identity_hash,
         },
         "badge": badge,
-        "verification": {"type": "hosted"},
+        "verification": {"type": "signed", "creator": signing_key} if signing_key else {"type": "hosted"},
         "issuedOn": format_datetime(issued_on),
     }
     _set_if_given(
@@ -129,6 +133,17 @@ def assertion(
         document["revoked"] = True
         _set_if_given(document, revocationReason=revocation_reason)
     return document
+
+
+def cryptographic_key(*, id: str, owner: str, public_key_pem: str) -> Document:
+    """The public key an issuer signs with, published at ``id`` and listed on the issuer's profile."""
+    return {
+        "@context": OB2_CONTEXT,
+        "id": id,
+        "type": "CryptographicKey",
+        "owner": owner,
+        "publicKeyPem": public_key_pem,
+    }
 
 
 def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | None]]) -> Document:

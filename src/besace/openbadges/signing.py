@@ -1,0 +1,48 @@
+"""Signed Open Badges 2.0 assertions: RS256 compact JWS over the assertion (jwcrypto does the crypto)."""
+
+import json
+from typing import Any
+
+from jwcrypto import jwk, jws
+from jwcrypto.common import JWException
+
+from .errors import OpenBadgesError
+
+ALGORITHM = "RS256"
+RSA_KEY_BITS = 2048
+
+
+def generate_private_key_pem() -> str:
+    key = jwk.JWK.generate(kty="RSA", size=RSA_KEY_BITS)
+    return key.export_to_pem(private_key=True, password=None).decode()
+
+
+def public_key_pem(private_key_pem: str) -> str:
+    return _load_pem(private_key_pem).export_to_pem(private_key=False).decode()
+
+
+def sign_compact_jws(payload: dict[str, Any], private_key_pem: str) -> str:
+    token = jws.JWS(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+    token.add_signature(_load_pem(private_key_pem), alg=ALGORITHM, protected=json.dumps({"alg": ALGORITHM}))
+    return token.serialize(compact=True)
+
+
+def verify_compact_jws(token: str, public_key_pem: str) -> dict[str, Any]:
+    """The payload of a JWS signed by this key with RS256; OpenBadgesError for anything else."""
+    try:
+        parsed = jws.JWS()
+        parsed.deserialize(token.strip())
+        parsed.verify(_load_pem(public_key_pem), alg=ALGORITHM)
+        payload = json.loads(parsed.payload)
+    except (JWException, ValueError, TypeError) as error:
+        raise OpenBadgesError(f"the signature does not verify: {error}") from error
+    if not isinstance(payload, dict):
+        raise OpenBadgesError("the signed payload is not a JSON object")
+    return payload
+
+
+def _load_pem(pem: str) -> jwk.JWK:
+    try:
+        return jwk.JWK.from_pem(pem.encode())
+    except (ValueError, TypeError) as error:
+        raise OpenBadgesError(f"not a usable PEM key: {error}") from error
