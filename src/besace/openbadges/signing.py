@@ -1,6 +1,7 @@
 """Signed Open Badges 2.0 assertions: RS256 compact JWS over the assertion (jwcrypto does the crypto)."""
 
 import json
+import re
 from typing import Any
 
 from jwcrypto import jwk, jws
@@ -10,6 +11,8 @@ from .errors import OpenBadgesError
 
 ALGORITHM = "RS256"
 RSA_KEY_BITS = 2048
+# RFC 7515 §7.1: three base64url parts, unpadded. jwcrypto alone also takes the JSON serialisations.
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def generate_private_key_pem() -> str:
@@ -29,6 +32,8 @@ def sign_compact_jws(payload: dict[str, Any], private_key_pem: str) -> str:
 
 def verify_compact_jws(token: str, public_key_pem: str) -> dict[str, Any]:
     """The payload of a JWS signed by this key with RS256; OpenBadgesError for anything else."""
+    if not isinstance(token, str) or not _COMPACT_JWS.fullmatch(token.strip()):
+        raise OpenBadgesError("not a compact JWS")
     try:
         parsed = jws.JWS()
         parsed.deserialize(token.strip())
