@@ -170,7 +170,8 @@ def _social_providers() -> dict:
         if client_id:
             providers[name] = {
                 "APPS": [{"client_id": client_id, "secret": env.str(f"{prefix}_CLIENT_SECRET"), "key": ""}],
-                "SCOPE": ["email"] if name == "facebook" else ["openid", "email", "profile"],
+                # Microsoft reads the profile from Graph /me, which needs User.Read (allauth's default).
+                **({"SCOPE": ["email"]} if name == "facebook" else {}),
             }
     linkedin_id = env.str("LINKEDIN_CLIENT_ID", default="")
     if linkedin_id:

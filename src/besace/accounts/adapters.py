@@ -1,8 +1,24 @@
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib import messages
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from besace.accounts import services
 from besace.openbadges.hashing import normalise_email
+
+
+# What the code step says when it ends without a verified address (used here and in email_code.py).
+def code_expired_message(request) -> str:
+    if request.user.is_authenticated:
+        return _("The code has expired, so the address was not added. Add it again to receive a new code.")
+    return _("The code has expired. Sign in again to receive a new code.")
+
+
+def too_many_wrong_codes_message(request) -> str:
+    if request.user.is_authenticated:
+        return _("Too many wrong codes, so the address was not added. Add it again to receive a new code.")
+    return _("Too many wrong codes. Sign in again to receive a new code.")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,9 +30,64 @@ class AccountAdapter(DefaultAccountAdapter):
         stashed = request.session.get("account_verified_email")
         return bool(stashed) and normalise_email(stashed) == normalise_email(email)
 
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit)
+        forget_claimed_email_unless(request, user.email)
+        return user
+
     def get_login_redirect_url(self, request) -> str:
         return super().get_login_redirect_url(request) or reverse("backpack:home")
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        # A signed-in person who just added an address goes back to the list of addresses, showing it.
+        if self.request.user.is_authenticated:
+            return reverse("account_email")
+        return super().get_email_verification_redirect_url(email_address)
+
+    def confirm_email(self, request, email_address) -> bool:
+        """The right code was entered for `email_address` (an address being added is saved only now)."""
+        added = email_address.pk is None
+        try:
+            services.email_unverified_claims_release(user=email_address.user, email=email_address.email)
+        except services.AddressTakenError as taken:
+            messages.error(request, str(taken))
+            return False
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            services.email_verified_record(
+                user=email_address.user, email=email_address.email, method="code", added=added
+            )
+        return confirmed
+
+    def set_password(self, user, password: str) -> None:
+        super().set_password(user, password)
+        services.password_changed_record(user=user)
+
+    def add_message(
+        self, request, level, message_template=None, message_context=None, extra_tags="", message=None
+    ):
+        # allauth reports the last wrong e-mail code as too many failed *logins*: say what happened.
+        if message == self.error_messages["too_many_login_attempts"] and request.path == reverse(
+            "account_email_verification_sent"
+        ):
+            message = too_many_wrong_codes_message(request)
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Providers' verified e-mails sign into the matching account (settings: EMAIL_AUTHENTICATION)."""
+
+    def save_user(self, request, sociallogin, form=None):
+        forget_claimed_email_unless(request, sociallogin.user.email)
+        # As the e-mail sign-up does (SignupExtraForm.signup): the language the person arrived in.
+        sociallogin.user.language = getattr(request, "LANGUAGE_CODE", "") or ""
+        return super().save_user(request, sociallogin, form)
+
+
+def forget_claimed_email_unless(request, email: str) -> None:
+    """A claim link proves control of its own address only. Signing up with another address, allauth
+    would still add the claimed one, verified and primary, and sign in without a code for the address
+    typed; the claim link, followed again once signed in, offers to add it instead."""
+    stashed = request.session.get("account_verified_email")
+    if stashed and normalise_email(stashed) != normalise_email(email or ""):
+        get_adapter(request).unstash_verified_email(request)

@@ -3,12 +3,14 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from besace.openbadges.hashing import normalise_email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -21,6 +23,10 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str):
+        # Django's own login (the admin's) looks accounts up by address: any case must match.
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractUser):
@@ -39,6 +45,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        # One spelling per address, so that the unique constraint and every lookup ignore case.
+        self.email = normalise_email(self.email or "")
+        super().save(*args, **kwargs)
 
 
 class DataProtectionConsent(models.Model):

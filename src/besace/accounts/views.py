@@ -1,6 +1,9 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -33,6 +36,11 @@ def data_protection(request):
 @require_POST
 def language_switch(request):
     """Django's set_language, remembered on the account of a signed-in person."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        # set_language would store any language Django knows (German...) in the cookie.
+        messages.error(request, _("This language is not available."))
+        return redirect(_safe_next(request))
     if request.user.is_authenticated:
-        user_set_language(user=request.user, language=request.POST.get("language", ""))
+        user_set_language(user=request.user, language=language)
     return set_language(request)
