@@ -26,8 +26,13 @@ def issuer_role(user, issuer: Issuer) -> str | None:
     return IssuerStaff.objects.filter(issuer=issuer, user=user).values_list("role", flat=True).first()
 
 
+def role_can(role: str | None, permission: str) -> bool:
+    """For pages that ask several questions: look the role up once, then ask this."""
+    return role in ISSUER_PERMISSIONS[permission]
+
+
 def issuer_can(user, permission: str, issuer: Issuer) -> bool:
-    return issuer_role(user, issuer) in ISSUER_PERMISSIONS[permission]
+    return role_can(issuer_role(user, issuer), permission)
 
 
 def issuers_for_staff(user) -> QuerySet[Issuer]:

@@ -19,11 +19,15 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BESACE_DEV_MAIL_DIR = tmp_path / "mail"
     settings.BESACE_BASE_URL = "http://testserver"
+    # A deliberately slow hasher costs a quarter of a second for each user a test makes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def make_user(db):
-    def make(email: str, *, password: str = "correct horse battery", verified: bool = True, consent: bool = True):
+    def make(
+        email: str, *, password: str = "correct horse battery", verified: bool = True, consent: bool = True
+    ):
         from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.create_user(email=email, password=password)
@@ -33,6 +37,18 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign `client` in as a user (None: stay anonymous); returns the client."""
+
+    def sign_in(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
 
 
 @pytest.fixture
@@ -76,7 +92,13 @@ def badge_class(issuer, owner):
         image=ContentFile(badge_png(), name="python.png"),
         criteria_text="Pass the **final** project.",
         tags=["python"],
-        alignments=[{"target_name": "Python", "target_url": "http://data.europa.eu/esco/skill/python", "target_framework": "ESCO"}],
+        alignments=[
+            {
+                "target_name": "Python",
+                "target_url": "http://data.europa.eu/esco/skill/python",
+                "target_framework": "ESCO",
+            }
+        ],
     )
 
 

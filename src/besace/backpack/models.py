@@ -14,7 +14,9 @@ class Visibility(models.TextChoices):
 class BackpackBadge(models.Model):
     """A badge an earner keeps in their backpack."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backpack_badges")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backpack_badges"
+    )
     assertion = models.ForeignKey(Assertion, on_delete=models.CASCADE, related_name="backpack_entries")
     accepted_at = models.DateTimeField(auto_now_add=True)
     visibility = models.CharField(
@@ -23,7 +25,9 @@ class BackpackBadge(models.Model):
 
     class Meta:
         ordering = ["-accepted_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["owner", "assertion"], name="one_backpack_entry_per_badge")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "assertion"], name="one_backpack_entry_per_badge")
+        ]
 
     def __str__(self) -> str:
         return f"{self.assertion} in {self.owner}'s backpack"

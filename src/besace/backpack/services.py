@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from besace.accounts.services import verified_emails
+from besace.accounts.services import AddressTakenError, email_address_verify_by_link, verified_emails
 from besace.backpack.models import BackpackBadge
 from besace.core.audit import audit_record
 from besace.issuing.models import Assertion
@@ -32,11 +32,26 @@ def assertion_accept(*, assertion: Assertion, user) -> BackpackBadge:
         if existing.owner_id != user.pk:
             raise AwardStateError(_("This badge is already in another backpack."))
         return existing
-    entry = BackpackBadge.objects.create(owner=user, assertion=assertion)
+    # get_or_create: where the row lock is a no-op (SQLite), a concurrent accept that got here first
+    # makes the unique constraint fire; the entry it made is returned instead of an error.
+    entry, created = BackpackBadge.objects.get_or_create(owner=user, assertion=assertion)
+    if not created:
+        return entry
     assertion.recipient_state = Assertion.RecipientState.ACCEPTED
     assertion.save(update_fields=["recipient_state"])
     audit_record(action="assertion.accepted", target=assertion, actor=user)
     return entry
+
+
+@transaction.atomic
+def assertion_claim(*, assertion: Assertion, user) -> BackpackBadge:
+    """Accept from the claim link. Following the link proved control of the recipient address, so the
+    address is added to the account as verified first; both happen, or neither."""
+    try:
+        email_address_verify_by_link(user=user, email=assertion.recipient_email)
+    except AddressTakenError as error:
+        raise AwardStateError(str(error)) from error
+    return assertion_accept(assertion=assertion, user=user)
 
 
 @transaction.atomic

@@ -4,12 +4,13 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from besace.accounts.services import AddressTakenError, email_address_verify_by_link
+from besace.accounts.services import email_address_taken_error, verified_emails
 from besace.backpack import selectors, services
 from besace.issuing.claims import ClaimLinkError, claim_token_read
 from besace.issuing.models import Assertion
@@ -23,10 +24,14 @@ def _claimed_assertion(request, token: str):
         return None, render(request, "backpack/claim_invalid.html", {"message": str(error)}, status=404)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim(request, token: str):
+    """The award e-mail's link. GET shows the badge and the choices; POST accepts it (signed in)."""
     assertion, error_page = _claimed_assertion(request, token)
     if error_page:
         return error_page
+    if request.method == "POST":
+        return _claim_accept(request, token, assertion)
     context = {"assertion": assertion, "badge_class": assertion.badge_class, "token": token}
     if assertion.revoked or assertion.recipient_state == Assertion.RecipientState.DECLINED:
         return render(request, "backpack/claim.html", context)
@@ -34,16 +39,26 @@ def claim(request, token: str):
         # Following the signed link proves control of the address: a new account gets it verified.
         get_adapter(request).stash_verified_email(request, assertion.recipient_email)
         return render(request, "backpack/claim.html", context)
-    try:
-        email_address_verify_by_link(user=request.user, email=assertion.recipient_email)
-    except AddressTakenError as taken:
-        context["address_taken"] = str(taken)
-        return render(request, "backpack/claim.html", context)
-    entry = selectors.backpack_badge_get(request.user, assertion.public_id)
-    if entry is not None:
+    if selectors.backpack_badge_get(request.user, assertion.public_id) is not None:
         return redirect("backpack:badge", assertion.public_id)
-    context["can_accept"] = True
+    # Nothing changes on GET: a link opened by someone else's browser must not add its address to
+    # their account (whoever controls the address could then reset that account's password).
+    context["address_taken"] = email_address_taken_error(user=request.user, email=assertion.recipient_email)
+    context["can_accept"] = not context["address_taken"]
+    context["adds_address"] = assertion.recipient_email not in verified_emails(request.user)
     return render(request, "backpack/claim.html", context)
+
+
+def _claim_accept(request, token: str, assertion: Assertion):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    try:
+        services.assertion_claim(assertion=assertion, user=request.user)
+    except services.AwardStateError as error:
+        messages.error(request, str(error))
+        return redirect("claim", token)
+    messages.success(request, _("Badge accepted: it is in your backpack."))
+    return redirect("backpack:badge", assertion.public_id)
 
 
 @require_POST
@@ -56,7 +71,7 @@ def claim_decline(request, token: str):
     except services.AwardStateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("You declined this badge. It will not be shown to anyone."))
+        messages.success(request, _("You declined this badge. It will not appear in any backpack."))
     return redirect("claim", token)
 
 

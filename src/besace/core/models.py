@@ -1,13 +1,21 @@
 import secrets
+import string
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+PUBLIC_ID_ALPHABET = string.ascii_letters + string.digits
+PUBLIC_ID_LENGTH = 22  # 62**22 > 2**130: as unguessable as 16 random bytes
+
 
 def new_public_id() -> str:
-    """An unguessable, URL-safe identifier for objects that get a public URL."""
-    return secrets.token_urlsafe(16)
+    """An unguessable identifier for objects that get a public URL.
+
+    Letters and digits only: an id starting with "-" would be taken for an option on the command line
+    (`besace award -x…`), and "-" or "_" break double-click selection in terminals and e-mails.
+    """
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _position in range(PUBLIC_ID_LENGTH))
 
 
 class AuditEntry(models.Model):

@@ -4,14 +4,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
+from besace.issuing.forms import AwardForm
 from besace.issuing.services import AwardRequest
 from besace.openbadges.hashing import normalise_email
 
-KNOWN_COLUMNS = {"email", "name", "narrative", "evidence_url"}
+KNOWN_COLUMNS = ("email", "name", "narrative", "evidence_url")
 MAX_ROWS = 5000
 
 
@@ -29,30 +28,52 @@ def csv_decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _line_error(line: int, message: str) -> str:
+    return _("Line %(line)d: %(error)s") % {"line": line, "error": message}
+
+
+def _header_errors(header: list[str]) -> list[str]:
+    if "email" not in header:
+        return [
+            _line_error(
+                1,
+                _("the header must name an “email” column (and optionally %(columns)s).")
+                % {"columns": ", ".join(KNOWN_COLUMNS[1:])},
+            )
+        ]
+    errors = []
+    unknown = [column for column in header if column and column not in KNOWN_COLUMNS]
+    if unknown:
+        errors.append(_line_error(1, _("unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)}))
+    repeated = sorted({column for column in header if column and header.count(column) > 1})
+    if repeated:
+        errors.append(
+            _line_error(1, _("repeated column(s): %(columns)s.") % {"columns": ", ".join(repeated)})
+        )
+    return errors
+
+
 def award_csv_parse(text: str) -> CsvAwards:
     result = CsvAwards()
     if not text.strip():
         result.errors.append(_("The file is empty."))
         return result
     try:
+        # Excel in French locales separates with semicolons; the header line tells which.
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # strict: a stray or unclosed quote is reported, not silently swallowed into a cell.
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
     try:
         header = [column.strip().lower() for column in next(reader)]
     except csv.Error as error:
-        result.errors.append(_("Line 1: %(error)s") % {"error": error})
+        result.errors.append(_line_error(1, str(error)))
         return result
-    if "email" not in header:
-        result.errors.append(_("Line 1: the header must name an “email” column (and optionally name, narrative, evidence_url)."))
-        return result
-    unknown = [c for c in header if c and c not in KNOWN_COLUMNS]
-    if unknown:
-        result.errors.append(_("Line 1: unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
+    result.errors = _header_errors(header)
+    if result.errors:
         return result
     seen: dict[str, int] = {}
-    check_url = URLValidator(schemes=["http", "https"])
     try:
         for row in reader:
             line = reader.line_num
@@ -62,29 +83,34 @@ def award_csv_parse(text: str) -> CsvAwards:
                 result.errors.append(_("Too many rows: at most %(max)d awards per file.") % {"max": MAX_ROWS})
                 break
             if len(row) != len(header):
-                result.errors.append(_("Line %(line)d: expected %(expected)d columns, found %(found)d.") % {"line": line, "expected": len(header), "found": len(row)})
+                result.errors.append(
+                    _line_error(
+                        line,
+                        _("expected %(expected)d columns, found %(found)d.")
+                        % {"expected": len(header), "found": len(row)},
+                    )
+                )
                 continue
-            values = {column: cell.strip() for column, cell in zip(header, row, strict=True)}
-            email = normalise_email(values["email"])
-            try:
-                validate_email(email)
-            except ValidationError:
-                result.errors.append(_("Line %(line)d: “%(email)s” is not a valid e-mail address.") % {"line": line, "email": values["email"]})
+            # The same checks as the award form, so a row is valid exactly when the form would be.
+            form = AwardForm(
+                {column: cell.strip() for column, cell in zip(header, row, strict=True) if column}
+            )
+            if not form.is_valid():
+                result.errors += [_line_error(line, message) for message in form.error_lines()]
                 continue
+            award = AwardRequest(**form.cleaned_data)
+            email = normalise_email(award.email)
             if email in seen:
-                result.errors.append(_("Line %(line)d: %(email)s is already on line %(first)d.") % {"line": line, "email": email, "first": seen[email]})
+                message = _("%(email)s is already on line %(first)d.") % {
+                    "email": email,
+                    "first": seen[email],
+                }
+                result.errors.append(_line_error(line, message))
                 continue
-            evidence_url = values.get("evidence_url", "")
-            if evidence_url:
-                try:
-                    check_url(evidence_url)
-                except ValidationError:
-                    result.errors.append(_("Line %(line)d: “%(url)s” is not a valid web address.") % {"line": line, "url": evidence_url})
-                    continue
             seen[email] = line
-            result.awards.append(AwardRequest(email=email, name=values.get("name", "")[:200], narrative=values.get("narrative", ""), evidence_url=evidence_url))
+            result.awards.append(award)
     except csv.Error as error:
-        result.errors.append(_("Line %(line)d: %(error)s") % {"line": reader.line_num, "error": error})
+        result.errors.append(_line_error(reader.line_num, str(error)))
     if not result.awards and not result.errors:
         result.errors.append(_("The file has no award rows under its header."))
     return result

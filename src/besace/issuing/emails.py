@@ -29,10 +29,14 @@ def award_email_send(assertion) -> None:
         "issuer": badge_class.issuer,
         "claim_url": claim_url(assertion),
     }
-    with translation.override(award_email_language(assertion)):
-        subject = render_to_string("issuing/email/award_subject.txt", context).strip()
+    language = award_email_language(assertion)
+    with translation.override(language):
+        # One line: a line break from a badge or issuer name would make the subject an invalid header.
+        subject = " ".join(render_to_string("issuing/email/award_subject.txt", context).split())
         text = render_to_string("issuing/email/award.txt", context)
         html = render_to_string("issuing/email/award.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[assertion.recipient_email])
+    message = EmailMultiAlternatives(
+        subject, text, to=[assertion.recipient_email], headers={"Content-Language": language}
+    )
     message.attach_alternative(html, "text/html")
     message.send()

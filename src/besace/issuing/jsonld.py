@@ -1,5 +1,7 @@
 """Besace's issuing models as Open Badges 2.0 documents (built by the standards core)."""
 
+from django.utils import timezone
+
 from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey, public_url
 from besace.openbadges import ob2
 
@@ -81,8 +83,10 @@ def _assertion_fields(assertion: Assertion) -> dict:
         "badge": assertion.badge_class.public_url,
         "recipient_identity_hash": assertion.identity_hash,
         "salt": assertion.salt,
-        "issued_on": assertion.issued_on,
-        "expires": assertion.expires,
+        # In the site's time zone, so the date part reads as the day the issuer chose ("issued on 15
+        # January" is midnight in Paris, which in UTC is still the 14th).
+        "issued_on": timezone.localtime(assertion.issued_on),
+        "expires": timezone.localtime(assertion.expires) if assertion.expires else None,
         "narrative": assertion.narrative or None,
         "evidence": evidence,
     }

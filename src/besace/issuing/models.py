@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from besace.core.models import new_public_id
@@ -43,7 +44,9 @@ class IssuerStaff(models.Model):
         AWARDER = "awarder", _("Awarder")
 
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="issuer_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="issuer_memberships"
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
 
     class Meta:
@@ -147,7 +150,9 @@ class Assertion(models.Model):
     evidence_narrative = models.TextField(_("evidence narrative"), blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(_("revocation reason"), max_length=500, blank=True)
-    recipient_state = models.CharField(max_length=10, choices=RecipientState.choices, default=RecipientState.PENDING)
+    recipient_state = models.CharField(
+        max_length=10, choices=RecipientState.choices, default=RecipientState.PENDING
+    )
     language = models.CharField(max_length=10, blank=True, help_text="Language of the award e-mail.")
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -165,6 +170,10 @@ class Assertion(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
 
     @property
     def public_url(self) -> str:

@@ -15,8 +15,18 @@ urlpatterns = [
     path("badges/<slug:public_id>/image", views.badge_class_image, name="badgeclass_image"),
     path("assertions/<slug:public_id>", views.assertion, name="assertion"),
     path("assertions/<slug:public_id>.json", views.assertion, {"as_json": True}, name="assertion_json"),
-    path("assertions/<slug:public_id>/baked.png", views.assertion_baked, {"kind": "png"}, name="assertion_baked_png"),
-    path("assertions/<slug:public_id>/baked.svg", views.assertion_baked, {"kind": "svg"}, name="assertion_baked_svg"),
+    path(
+        "assertions/<slug:public_id>/baked.png",
+        views.assertion_baked,
+        {"kind": "png"},
+        name="assertion_baked_png",
+    ),
+    path(
+        "assertions/<slug:public_id>/baked.svg",
+        views.assertion_baked,
+        {"kind": "svg"},
+        name="assertion_baked_svg",
+    ),
     path("assertions/<slug:public_id>/signed.jws", views.assertion_signed_jws, name="assertion_signed_jws"),
     path(
         "assertions/<slug:public_id>/signed.png",

@@ -3,14 +3,16 @@
 import mimetypes
 from urllib.parse import quote
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from besace.issuing import jsonld
-from besace.issuing.baking import baked_assertion_image
-from besace.issuing.models import Assertion, BadgeClass, Issuer
+from besace.issuing.baking import baked_assertion_image, signed_assertion_image
+from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey
 from besace.issuing.selectors import public_assertion_page_context
+from besace.issuing.signing import signed_assertion_jws
 
 JSON_TYPES = ["application/ld+json", "application/json"]
 
@@ -23,7 +25,10 @@ def _wants_json(request, as_json: bool) -> bool:
 def _json_ld(request, document: dict, status: int = 200) -> JsonResponse:
     content_type = request.get_preferred_type(JSON_TYPES) or JSON_TYPES[0]
     response = JsonResponse(
-        document, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False, "indent": 2}
+        document,
+        status=status,
+        content_type=content_type,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
     response["Access-Control-Allow-Origin"] = "*"
     response["Vary"] = "Accept"
@@ -53,14 +58,26 @@ def badge_class(request, public_id: str, as_json: bool = False):
     return _html(request, "issuing/public/badgeclass.html", {"badge_class": badge_class})
 
 
+def _assertion_or_404(public_id: str) -> Assertion:
+    return get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
+
+
+def _revoked_gone() -> HttpResponseGone:
+    return HttpResponseGone(
+        _("This badge was revoked by its issuer."), content_type="text/plain; charset=utf-8"
+    )
+
+
 @require_safe
 def assertion(request, public_id: str, as_json: bool = False):
-    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
+    assertion = _assertion_or_404(public_id)
     # Open Badges 2.0: a revoked assertion answers 410 Gone, still saying it is revoked and why.
     status = 410 if assertion.revoked else 200
     if _wants_json(request, as_json):
         return _json_ld(request, jsonld.assertion_document(assertion), status=status)
-    return _html(request, "issuing/public/assertion.html", public_assertion_page_context(assertion), status=status)
+    return _html(
+        request, "issuing/public/assertion.html", public_assertion_page_context(assertion), status=status
+    )
 
 
 @require_safe
@@ -69,17 +86,23 @@ def issuer_revocations(request, public_id: str):
     return _json_ld(request, jsonld.revocation_list_document(issuer))
 
 
+def _image_response(content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    if content_type == "image/svg+xml":
+        # An SVG opened on its own is a document: scripts an issuer left in it must not run on our origin.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
 def _file_response(field_file) -> HttpResponse:
     if not field_file:
         raise Http404
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     with field_file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=content_type)
-    response["Access-Control-Allow-Origin"] = "*"
+        response = _image_response(handle.read(), content_type)
     response["Cache-Control"] = "public, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    if content_type == "image/svg+xml":
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
 
 
@@ -94,14 +117,32 @@ def issuer_image(request, public_id: str):
 
 
 @require_safe
-def assertion_baked(request, public_id: str, kind: str):
-    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
+def assertion_baked(request, public_id: str, kind: str, signed: bool = False):
+    assertion = _assertion_or_404(public_id)
     if assertion.badge_class.image_kind != kind:
         raise Http404
-    content, content_type = baked_assertion_image(assertion)
-    response = HttpResponse(content, content_type=content_type)
-    filename = f"{assertion.badge_class.name}-{assertion.public_id}.{kind}"
+    if signed and assertion.revoked:
+        return _revoked_gone()
+    response = _image_response(*(signed_assertion_image if signed else baked_assertion_image)(assertion))
+    filename = f"{assertion.badge_class.name}-{assertion.public_id}{'-signed' if signed else ''}.{kind}"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
-    response["Access-Control-Allow-Origin"] = "*"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_safe
+def assertion_signed_jws(request, public_id: str):
+    """The signed assertion as a compact JWS (RS256), for backpacks that take signed badges."""
+    assertion = _assertion_or_404(public_id)
+    if assertion.revoked:
+        return _revoked_gone()
+    response = HttpResponse(signed_assertion_jws(assertion), content_type="application/jose")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def issuer_key(request, public_id: str, key_id: str):
+    key = get_object_or_404(
+        SigningKey.objects.select_related("issuer"), issuer__public_id=public_id, public_id=key_id
+    )
+    return _json_ld(request, jsonld.signing_key_document(key))

@@ -12,6 +12,8 @@ from besace.core.audit import audit_record
 from besace.issuing.emails import award_email_send
 from besace.issuing.models import Alignment, Assertion, BadgeClass, Issuer, IssuerStaff
 from besace.openbadges.hashing import hash_identity, new_salt, normalise_email
+from besace.openbadges.images import sniff_image_type
+
 
 @dataclass(frozen=True)
 class AwardRequest:
@@ -25,11 +27,26 @@ class AwardRequest:
     issued_on: datetime.datetime | None = None
 
 
+def _image_store(field_file, image, *, stem: str) -> None:
+    """Store an uploaded image under a name whose extension says what the bytes are.
+
+    The uploader's file name is not trusted: an SVG named "badge.png" must still be served and
+    baked as SVG (forms check the content with besace.issuing.images.validate_badge_image).
+    """
+    image.seek(0)
+    kind = sniff_image_type(image.read())
+    image.seek(0)
+    if kind is None:
+        raise ValidationError({"image": _("The image must be a PNG or an SVG file.")})
+    field_file.save(f"{stem}.{kind}", image, save=False)
+
+
 @transaction.atomic
 def issuer_create(*, owner, name: str, url: str, email: str, description: str = "", image=None) -> Issuer:
-    issuer = Issuer.objects.create(name=name, url=url, email=normalise_email(email), description=description)
+    issuer = Issuer(name=name, url=url, email=normalise_email(email), description=description)
     if image:
-        issuer.image.save(image.name, image, save=True)
+        _image_store(issuer.image, image, stem=issuer.public_id)
+    issuer.save()
     IssuerStaff.objects.create(issuer=issuer, user=owner, role=IssuerStaff.Role.OWNER)
     audit_record(action="issuer.created", target=issuer, actor=owner, name=name)
     return issuer
@@ -38,10 +55,12 @@ def issuer_create(*, owner, name: str, url: str, email: str, description: str = 
 @transaction.atomic
 def issuer_update(*, issuer: Issuer, actor, **fields) -> Issuer:
     image = fields.pop("image", None)
+    if "email" in fields:
+        fields["email"] = normalise_email(fields["email"])
     for name, value in fields.items():
         setattr(issuer, name, value)
     if image:
-        issuer.image.save(image.name, image, save=False)
+        _image_store(issuer.image, image, stem=issuer.public_id)
     issuer.save()
     audit_record(action="issuer.updated", target=issuer, actor=actor, fields=sorted(fields))
     return issuer
@@ -49,7 +68,17 @@ def issuer_update(*, issuer: Issuer, actor, **fields) -> Issuer:
 
 @transaction.atomic
 def issuer_staff_set(*, issuer: Issuer, user, role: str, actor) -> IssuerStaff:
-    membership, _created = IssuerStaff.objects.update_or_create(issuer=issuer, user=user, defaults={"role": role})
+    # Lock the issuer's memberships so two owners demoting each other at once cannot both succeed.
+    owners = set(
+        IssuerStaff.objects.select_for_update()
+        .filter(issuer=issuer, role=IssuerStaff.Role.OWNER)
+        .values_list("user_id", flat=True)
+    )
+    if role != IssuerStaff.Role.OWNER and owners == {user.pk}:
+        raise ValidationError(_("An issuer needs at least one owner: make someone else owner first."))
+    membership, _created = IssuerStaff.objects.update_or_create(
+        issuer=issuer, user=user, defaults={"role": role}
+    )
     audit_record(action="issuer.staff.set", target=issuer, actor=actor, user=user.email, role=role)
     return membership
 
@@ -81,7 +110,7 @@ def badge_class_create(
         expires_after_days=expires_after_days,
         expires_on=expires_on,
     )
-    badge_class.image.save(image.name, image, save=False)
+    _image_store(badge_class.image, image, stem=badge_class.public_id)
     badge_class.save()
     for position, alignment in enumerate(alignments or []):
         Alignment.objects.create(badge_class=badge_class, position=position, **alignment)
@@ -114,8 +143,10 @@ def _assertion_create(*, badge_class: BadgeClass, award: AwardRequest, actor, la
         awarded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     audit_record(action="assertion.awarded", target=assertion, actor=actor, badge_class=badge_class.public_id)
-    # E-mail only once the award is committed: no mail for an award that was rolled back.
-    transaction.on_commit(lambda: award_email_send(assertion))
+    # E-mail only once the award is committed: no mail for an award that was rolled back. Robust: a
+    # mail server failure is logged, it neither turns a saved award into an error page nor stops the
+    # other e-mails of a bulk award.
+    transaction.on_commit(lambda: award_email_send(assertion), robust=True)
     return assertion
 
 
@@ -129,7 +160,10 @@ def badges_award_bulk(
     *, badge_class: BadgeClass, awards: list[AwardRequest], actor=None, language: str = ""
 ) -> list[Assertion]:
     """All or nothing: one failing row rolls every award of the batch back."""
-    return [_assertion_create(badge_class=badge_class, award=a, actor=actor, language=language) for a in awards]
+    return [
+        _assertion_create(badge_class=badge_class, award=award, actor=actor, language=language)
+        for award in awards
+    ]
 
 
 @transaction.atomic
@@ -140,5 +174,7 @@ def assertion_revoke(*, assertion: Assertion, reason: str, actor) -> Assertion:
     assertion.revoked_at = timezone.now()
     assertion.revocation_reason = reason.strip() or _("Revoked by the issuer.")
     assertion.save(update_fields=["revoked_at", "revocation_reason"])
-    audit_record(action="assertion.revoked", target=assertion, actor=actor, reason=assertion.revocation_reason)
+    audit_record(
+        action="assertion.revoked", target=assertion, actor=actor, reason=assertion.revocation_reason
+    )
     return assertion

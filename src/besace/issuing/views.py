@@ -23,30 +23,39 @@ from besace.issuing.forms import (
     RevokeForm,
     StaffForm,
 )
-from besace.issuing.models import Assertion, BadgeClass, Issuer
+from besace.issuing.models import Assertion, BadgeClass, Issuer, IssuerStaff
 from besace.issuing.selectors import badge_class_assertions, issuer_badge_classes
 
 CSV_SESSION_KEY = "besace_award_csv"
 
 
+def _role_check(request, issuer: Issuer, permission: str) -> str:
+    """The user's staff role on the issuer, once checked that it allows `permission`."""
+    role = access.issuer_role(request.user, issuer)
+    if not access.role_can(role, "issuer.view"):
+        raise Http404  # outsiders do not learn that the issuer has a management page
+    if not access.role_can(role, permission):
+        raise PermissionDenied
+    return role
+
+
 def _issuer_for(request, public_id: str, permission: str) -> Issuer:
     issuer = get_object_or_404(Issuer, public_id=public_id)
-    if not access.issuer_can(request.user, "issuer.view", issuer):
-        raise Http404  # outsiders do not learn that the issuer has a management page
-    if not access.issuer_can(request.user, permission, issuer):
-        raise PermissionDenied
+    _role_check(request, issuer, permission)
     return issuer
 
 
 def _badge_class_for(request, public_id: str, permission: str) -> BadgeClass:
     badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
-    _issuer_for(request, badge_class.issuer.public_id, permission)
+    _role_check(request, badge_class.issuer, permission)
     return badge_class
 
 
 @login_required
 def issuer_list(request):
-    issuers = access.issuers_for_staff(request.user).annotate(badge_count=Count("badge_classes", distinct=True))
+    issuers = access.issuers_for_staff(request.user).annotate(
+        badge_count=Count("badge_classes", distinct=True)
+    )
     form = IssuerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         issuer = services.issuer_create(owner=request.user, **form.cleaned_data)
@@ -57,14 +66,15 @@ def issuer_list(request):
 
 @login_required
 def issuer_detail(request, public_id: str):
-    issuer = _issuer_for(request, public_id, "issuer.view")
+    issuer = get_object_or_404(Issuer, public_id=public_id)
+    role = _role_check(request, issuer, "issuer.view")
     context = {
         "issuer": issuer,
         "badge_classes": issuer_badge_classes(issuer),
         "memberships": issuer.memberships.select_related("user"),
-        "role": access.issuer_role(request.user, issuer),
-        "can_edit_badges": access.issuer_can(request.user, "badgeclass.edit", issuer),
-        "can_manage": access.issuer_can(request.user, "issuer.edit", issuer),
+        "role": IssuerStaff.Role(role).label,
+        "can_edit_badges": access.role_can(role, "badgeclass.edit"),
+        "can_manage": access.role_can(role, "issuer.edit"),
         "staff_form": StaffForm(),
     }
     return render(request, "issuing/issuer_detail.html", context)
@@ -76,7 +86,9 @@ def issuer_edit(request, public_id: str):
     form = IssuerForm(request.POST or None, request.FILES or None, instance=issuer)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ["name", "description", "url", "email"]}
-        services.issuer_update(issuer=issuer, actor=request.user, image=request.FILES.get("image"), **fields)
+        # Without a new upload, cleaned_data holds the current image: nothing to store again.
+        image = form.cleaned_data["image"] if "image" in form.changed_data else None
+        services.issuer_update(issuer=issuer, actor=request.user, image=image, **fields)
         messages.success(request, _("Issuer saved."))
         return redirect("issuing:issuer", issuer.public_id)
     return render(request, "issuing/issuer_edit.html", {"issuer": issuer, "form": form})
@@ -87,15 +99,20 @@ def issuer_edit(request, public_id: str):
 def issuer_staff(request, public_id: str):
     issuer = _issuer_for(request, public_id, "issuer.staff")
     form = StaffForm(request.POST)
-    if form.is_valid():
-        user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
-        if user is None:
-            messages.error(request, _("No account uses this e-mail address; ask the person to sign up first."))
-        else:
-            services.issuer_staff_set(issuer=issuer, user=user, role=form.cleaned_data["role"], actor=request.user)
-            messages.success(request, _("%(email)s is now %(role)s.") % {"email": user.email, "role": form.cleaned_data["role"]})
-    else:
+    if not form.is_valid():
         messages.error(request, _("Enter a valid e-mail address and role."))
+        return redirect("issuing:issuer", issuer.public_id)
+    user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    role = IssuerStaff.Role(form.cleaned_data["role"])
+    if user is None:
+        messages.error(request, _("No account uses this e-mail address; ask the person to sign up first."))
+        return redirect("issuing:issuer", issuer.public_id)
+    try:
+        services.issuer_staff_set(issuer=issuer, user=user, role=role, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(email)s is now %(role)s.") % {"email": user.email, "role": role.label})
     return redirect("issuing:issuer", issuer.public_id)
 
 
@@ -115,20 +132,22 @@ def badge_class_create(request, public_id: str):
         else:
             messages.success(request, _("Badge “%(name)s” created.") % {"name": badge_class.name})
             return redirect("issuing:badgeclass", badge_class.public_id)
-    return render(request, "issuing/badgeclass_form.html", {"issuer": issuer, "form": form, "alignments": alignments})
+    context = {"issuer": issuer, "form": form, "alignments": alignments}
+    return render(request, "issuing/badgeclass_form.html", context)
 
 
 @login_required
 def badge_class_detail(request, public_id: str):
-    badge_class = _badge_class_for(request, public_id, "issuer.view")
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
+    role = _role_check(request, badge_class.issuer, "issuer.view")
     context = {
         "badge_class": badge_class,
         "issuer": badge_class.issuer,
         "assertions": badge_class_assertions(badge_class),
         "award_form": AwardForm(),
         "csv_form": AwardCsvForm(),
-        "can_award": access.issuer_can(request.user, "assertion.award", badge_class.issuer),
-        "can_revoke": access.issuer_can(request.user, "assertion.revoke", badge_class.issuer),
+        "can_award": access.role_can(role, "assertion.award"),
+        "can_revoke": access.role_can(role, "assertion.revoke"),
     }
     return render(request, "issuing/badgeclass_detail.html", context)
 
@@ -144,48 +163,73 @@ def award(request, public_id: str):
             actor=request.user,
             language=get_language(),
         )
-        messages.success(request, _("Badge awarded to %(email)s; an e-mail is on its way.") % {"email": assertion.recipient_email})
+        messages.success(
+            request,
+            _("Badge awarded to %(email)s; an e-mail is on its way.") % {"email": assertion.recipient_email},
+        )
         return redirect("issuing:badgeclass", badge_class.public_id)
     return render(request, "issuing/award_form.html", {"badge_class": badge_class, "form": form})
+
+
+def _csv_preview_pop(request, badge_class: BadgeClass) -> str | None:
+    """The previewed CSV text for this badge class, taken out of the session: one preview, one
+    confirmation, so a second click (or a replayed request) finds nothing to award."""
+    stored = request.session.pop(CSV_SESSION_KEY, None)
+    if isinstance(stored, dict) and stored.get("badge_class") == badge_class.public_id:
+        text = stored.get("text")
+        return text if isinstance(text, str) else None
+    return None
 
 
 @login_required
 def award_csv(request, public_id: str):
     """Upload, preview (every row checked), then confirm: nothing is created before confirmation."""
     badge_class = _badge_class_for(request, public_id, "assertion.award")
-    form = AwardCsvForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(CSV_SESSION_KEY) or {}
-        if stored.get("badge_class") != badge_class.public_id:
+        text = _csv_preview_pop(request, badge_class)
+        if text is None:
             messages.error(request, _("Upload the file again: the preview has expired."))
             return redirect("issuing:award_csv", badge_class.public_id)
-        parsed = award_csv_parse(stored["text"])
+        # Checked again: what is awarded is exactly what a fresh preview would accept.
+        parsed = award_csv_parse(text)
         if parsed.errors:
-            return render(request, "issuing/award_csv.html", {"badge_class": badge_class, "form": form, "parsed": parsed})
+            context = {"badge_class": badge_class, "form": AwardCsvForm(), "parsed": parsed}
+            return render(request, "issuing/award_csv.html", context)
         created = services.badges_award_bulk(
             badge_class=badge_class, awards=parsed.awards, actor=request.user, language=get_language()
         )
-        del request.session[CSV_SESSION_KEY]
-        messages.success(request, _("%(count)d badges awarded; e-mails are on their way.") % {"count": len(created)})
+        messages.success(
+            request, _("%(count)d badges awarded; e-mails are on their way.") % {"count": len(created)}
+        )
         return redirect("issuing:badgeclass", badge_class.public_id)
+    form = AwardCsvForm(request.POST or None, request.FILES or None)
     parsed = None
-    if request.method == "POST" and form.is_valid():
-        text = csv_decode(form.cleaned_data["file"].read())
-        parsed = award_csv_parse(text)
-        if not parsed.errors:
-            request.session[CSV_SESSION_KEY] = {"badge_class": badge_class.public_id, "text": text}
-    return render(request, "issuing/award_csv.html", {"badge_class": badge_class, "form": form, "parsed": parsed})
+    if request.method == "POST":
+        # A new upload replaces the previous preview, even when it fails: never confirm a stale file.
+        request.session.pop(CSV_SESSION_KEY, None)
+        if form.is_valid():
+            text = csv_decode(form.cleaned_data["file"].read())
+            parsed = award_csv_parse(text)
+            if not parsed.errors:
+                request.session[CSV_SESSION_KEY] = {"badge_class": badge_class.public_id, "text": text}
+    return render(
+        request, "issuing/award_csv.html", {"badge_class": badge_class, "form": form, "parsed": parsed}
+    )
 
 
 @login_required
 @require_POST
 def revoke(request, public_id: str):
-    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), public_id=public_id)
-    _issuer_for(request, assertion.badge_class.issuer.public_id, "assertion.revoke")
+    assertion = get_object_or_404(
+        Assertion.objects.select_related("badge_class__issuer"), public_id=public_id
+    )
+    _role_check(request, assertion.badge_class.issuer, "assertion.revoke")
     form = RevokeForm(request.POST)
     if form.is_valid():
         services.assertion_revoke(assertion=assertion, reason=form.cleaned_data["reason"], actor=request.user)
-        messages.success(request, _("The badge awarded to %(email)s is revoked.") % {"email": assertion.recipient_email})
+        messages.success(
+            request, _("The badge awarded to %(email)s is revoked.") % {"email": assertion.recipient_email}
+        )
     else:
         messages.error(request, _("Give a reason for the revocation."))
     return redirect("issuing:badgeclass", assertion.badge_class.public_id)

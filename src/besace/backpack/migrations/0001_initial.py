@@ -6,27 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('issuing', '0001_initial'),
+        ("issuing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BackpackBadge',
+            name="BackpackBadge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accepted_at', models.DateTimeField(auto_now_add=True)),
-                ('visibility', models.CharField(choices=[('private', 'Private'), ('signed_in', 'Signed-in users'), ('public', 'Public')], default='private', max_length=10, verbose_name='visibility')),
-                ('assertion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='backpack_entries', to='issuing.assertion')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='backpack_badges', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private"),
+                            ("signed_in", "Signed-in users"),
+                            ("public", "Public"),
+                        ],
+                        default="private",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "assertion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="backpack_entries",
+                        to="issuing.assertion",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="backpack_badges",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-accepted_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'assertion'), name='one_backpack_entry_per_badge')],
+                "ordering": ["-accepted_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "assertion"), name="one_backpack_entry_per_badge"
+                    )
+                ],
             },
         ),
     ]

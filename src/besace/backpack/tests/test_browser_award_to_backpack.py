@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 
 from besace.demo.images import badge_png
 from besace.issuing import services
-
 from besace.openbadges.png import unbake_png
 from besace.testing.browser import CHROMIUM, chromium
 
@@ -34,7 +33,9 @@ def test_it_takes_a_badge_from_award_to_a_downloaded_baked_png(
 ):
     base = live_settings.url
     owner = make_user("owner@univ.example", password=PASSWORD)
-    issuer = services.issuer_create(owner=owner, name="Université Test", url="https://univ.example", email="b@univ.example")
+    issuer = services.issuer_create(
+        owner=owner, name="Université Test", url="https://univ.example", email="b@univ.example"
+    )
     badge_class = services.badge_class_create(
         issuer=issuer, actor=owner, name="Python", description="Writes Python.",
         image=ContentFile(badge_png(), name="python.png"), criteria_text="Pass the project.",

@@ -1,4 +1,6 @@
-def test_it_serves_an_awarded_assertion_as_json_ld(client, award, django_capture_on_commit_callbacks, mailoutbox):
+def test_it_serves_an_awarded_assertion_as_json_ld(
+    client, award, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         assertion = award("Someone@Example.org")
     response = client.get(f"/public/assertions/{assertion.public_id}", HTTP_ACCEPT="application/ld+json")

@@ -1,9 +1,10 @@
 """Load demo data: one issuer, two badges, a demo earner with one pending and one accepted badge."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,14 +28,17 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool = False, **options):
         if if_empty and Issuer.objects.exists():
             self.stdout.write("Demo data: the database already has data; nothing loaded.")
+        elif get_user_model().objects.filter(email__in=[ISSUER_EMAIL, EARNER_EMAIL]).exists():
+            raise CommandError("Demo data: the demo accounts already exist; nothing loaded.")
         else:
             self._load()
+        base_url = settings.BESACE_BASE_URL
         self.stdout.write(
             self.style.SUCCESS(
-                "\nBesace is at http://127.0.0.1:8000/\n"
+                f"\nBesace is at {base_url}/\n"
                 f"  issuer account: {ISSUER_EMAIL} / {DEMO_PASSWORD}\n"
                 f"  earner account: {EARNER_EMAIL} / {DEMO_PASSWORD}\n"
-                "  e-mails sent: http://127.0.0.1:8000/dev/mail/\n"
+                f"  e-mails sent: {base_url}/dev/mail/\n"
             )
         )
 
@@ -76,7 +80,9 @@ class Command(BaseCommand):
         )
         accepted = services.badge_award(
             badge_class=python,
-            award=services.AwardRequest(email=EARNER_EMAIL, name="Alex Durand", narrative="Projet : un outil de quiz."),
+            award=services.AwardRequest(
+                email=EARNER_EMAIL, name="Alex Durand", narrative="Projet : un outil de quiz."
+            ),
             actor=staff,
             language="fr",
         )

@@ -1,8 +1,8 @@
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator, validate_email
 
 from besace.issuing import services
+from besace.issuing.forms import AwardForm
 from besace.issuing.models import BadgeClass
 
 
@@ -15,23 +15,31 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="")
         parser.add_argument("--narrative", default="")
         parser.add_argument("--evidence-url", default="")
-        parser.add_argument("--language", default="", help="language of the award e-mail (en, fr)")
+        parser.add_argument(
+            "--language",
+            default="",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the award e-mail when the earner has no account (default: the site's)",
+        )
 
     def handle(self, *args, badgeclass: str, email: str, **options):
         badge_class = BadgeClass.objects.filter(public_id=badgeclass).first()
         if badge_class is None:
-            raise CommandError(f"No badge class with id {badgeclass}.")
-        try:
-            validate_email(email)
-            if options["evidence_url"]:
-                URLValidator(schemes=["http", "https"])(options["evidence_url"])
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
+            raise CommandError(f"No badge class with id {badgeclass}; `besace badgeclasses` lists them.")
+        # The award form's checks, so the command accepts exactly what the web page accepts.
+        form = AwardForm(
+            {
+                "email": email,
+                "name": options["name"],
+                "narrative": options["narrative"],
+                "evidence_url": options["evidence_url"],
+            }
+        )
+        if not form.is_valid():
+            raise CommandError(" ".join(form.error_lines()))
         assertion = services.badge_award(
             badge_class=badge_class,
-            award=services.AwardRequest(
-                email=email, name=options["name"], narrative=options["narrative"], evidence_url=options["evidence_url"]
-            ),
+            award=services.AwardRequest(**form.cleaned_data),
             language=options["language"],
         )
         self.stdout.write(f"Awarded “{badge_class.name}” to {assertion.recipient_email}.")
