@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("badges/<slug:public_id>/", views.badge_detail, name="badge"),
     path("badges/<slug:public_id>/download/", views.badge_download, name="download"),
+    path(
+        "badges/<slug:public_id>/download/signed/",
+        views.badge_download,
+        {"signed": True},
+        name="download_signed",
+    ),
     path("pending/<slug:public_id>/accept/", views.accept, name="accept"),
     path("pending/<slug:public_id>/decline/", views.decline, name="decline"),
 ]

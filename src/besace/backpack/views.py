@@ -127,10 +127,11 @@ def badge_detail(request, public_id: str):
 
 
 @login_required
-def badge_download(request, public_id: str):
+def badge_download(request, public_id: str, signed: bool = False):
     entry = selectors.backpack_badge_get(request.user, public_id)
     if entry is None:
         raise Http404
-    response = assertion_baked(request, public_id, entry.assertion.badge_class.image_kind)
-    response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+    response = assertion_baked(request, public_id, entry.assertion.badge_class.image_kind, signed=signed)
+    if "Content-Disposition" in response:  # absent when a revoked badge has no signed form
+        response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
     return response

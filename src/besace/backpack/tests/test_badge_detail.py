@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from besace.backpack import services
+from besace.issuing import services as issuing_services
 from besace.openbadges.png import unbake_png
+from besace.openbadges.signing import verify_compact_jws
 from besace.openbadges.svg import unbake_svg
 
 
@@ -92,3 +94,27 @@ def test_it_says_when_a_badge_has_expired(login, earner, award, badge_class, cli
     client.logout()
     public_page = client.get(reverse("public:assertion", args=[assertion.public_id]), HTTP_ACCEPT="text/html")
     assert "Expired on" in public_page.content.decode()
+
+
+def test_it_downloads_the_signed_baked_image_of_an_own_badge(login, earner, accepted, client):
+    login(earner)
+    response = client.get(f"/backpack/badges/{accepted.public_id}/download/signed/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    key = accepted.badge_class.issuer.signing_keys.get()
+    payload = verify_compact_jws(unbake_png(response.content), key.public_key_pem)
+    assert payload["id"] == accepted.signed_id
+    assert payload["verification"] == {"type": "signed", "creator": key.public_url}
+
+
+def test_it_refuses_the_signed_image_of_a_revoked_badge(login, earner, accepted, client):
+    issuing_services.assertion_revoke(assertion=accepted, reason="Mistake", actor=None)
+    login(earner)
+    response = client.get(f"/backpack/badges/{accepted.public_id}/download/signed/")
+    assert response.status_code == 410
+
+
+def test_it_downloads_only_my_signed_badges(login, outsider, accepted, client):
+    login(outsider)
+    response = client.get(f"/backpack/badges/{accepted.public_id}/download/signed/")
+    assert response.status_code == 404
