@@ -19,8 +19,9 @@ def _parse(path):
 
 
 def inbox(request):
-    messages = [{"id": path.stem, "message": _parse(path)} for path in _message_files()[:200]]
-    return render(request, "devmail/inbox.html", {"messages": messages})
+    # Not "messages": that name belongs to django.contrib.messages in every template.
+    mails = [{"id": path.stem, "message": _parse(path)} for path in _message_files()[:200]]
+    return render(request, "devmail/inbox.html", {"mails": mails})
 
 
 def message(request, message_id: str):

@@ -1,5 +1,7 @@
 """The award e-mail, written in the earner's language when Besace knows it, else the issuer's."""
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -21,6 +23,12 @@ def claim_url(assertion) -> str:
     return settings.BESACE_BASE_URL + reverse("claim", args=[claim_token_make(assertion)])
 
 
+def _one_line(text: str) -> str:
+    """A line break from a badge or issuer name would make the subject an invalid header. Runs of
+    whitespace become one space, except the no-break spaces French puts inside « » and before « : »."""
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip()
+
+
 def award_email_send(assertion) -> None:
     badge_class = assertion.badge_class
     context = {
@@ -31,8 +39,7 @@ def award_email_send(assertion) -> None:
     }
     language = award_email_language(assertion)
     with translation.override(language):
-        # One line: a line break from a badge or issuer name would make the subject an invalid header.
-        subject = " ".join(render_to_string("issuing/email/award_subject.txt", context).split())
+        subject = _one_line(render_to_string("issuing/email/award_subject.txt", context))
         text = render_to_string("issuing/email/award.txt", context)
         html = render_to_string("issuing/email/award.html", context)
     message = EmailMultiAlternatives(

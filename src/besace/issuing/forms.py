@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from besace.issuing.images import validate_badge_image
@@ -118,7 +119,9 @@ class AwardForm(forms.Form):
     def error_lines(self) -> list[str]:
         """Each error as one self-explanatory line ("Evidence URL: Enter a valid URL.")."""
         return [
-            f"{self.fields[name].label}: {message}" if name in self.fields else str(message)
+            gettext("%(field)s: %(error)s") % {"field": self.fields[name].label, "error": message}
+            if name in self.fields
+            else str(message)
             for name, messages in self.errors.items()
             for message in messages
         ]

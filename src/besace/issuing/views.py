@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -199,7 +199,13 @@ def award_csv(request, public_id: str):
             badge_class=badge_class, awards=parsed.awards, actor=request.user, language=get_language()
         )
         messages.success(
-            request, _("%(count)d badges awarded; e-mails are on their way.") % {"count": len(created)}
+            request,
+            ngettext(
+                "%(count)d badge awarded; the e-mail is on its way.",
+                "%(count)d badges awarded; e-mails are on their way.",
+                len(created),
+            )
+            % {"count": len(created)},
         )
         return redirect("issuing:badgeclass", badge_class.public_id)
     form = AwardCsvForm(request.POST or None, request.FILES or None)

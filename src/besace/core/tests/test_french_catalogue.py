@@ -1,0 +1,210 @@
+"""The French catalogue (locale/fr): complete, compiled, in the glossary's words, and used by the pages and
+the award e-mail.
+
+Typography of the catalogue: ’ apostrophes, a no-break space (U+00A0) before « : ; ! ? » and inside « ».
+"""
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from besace.issuing import services
+from besace.issuing.claims import claim_token_make
+
+NBSP = "\u00a0"
+CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
+FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+
+
+def _po_entries(path: Path) -> list[dict]:
+    """Each entry of a .po file: its flags and its msgid / msgid_plural / msgstr / msgstr[n] strings."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        entry, current = {"flags": set()}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"'):
+                entry[current] += ast.literal_eval(line)
+            else:
+                current, _, value = line.partition(" ")
+                entry[current] = ast.literal_eval(value)
+        if "msgid" in entry:
+            entries.append(entry)
+    return entries
+
+
+def _translations(entry: dict) -> list[str]:
+    return [value for key, value in entry.items() if key.startswith("msgstr")]
+
+
+@pytest.fixture(scope="module")
+def po_entries():
+    entries = _po_entries(CATALOGUE / "django.po")
+    assert len(entries) > 200
+    return entries
+
+
+@pytest.fixture(scope="module")
+def mo():
+    with open(CATALOGUE / "django.mo", "rb") as file:
+        return gettext.GNUTranslations(file)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    yield
+    translation.deactivate()
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        ("My badges", "Mes badges"),
+        ("Pending badges", "Badges en attente"),
+        ("Get my badge", "Obtenir mon badge"),
+        ("Accept this badge", "Accepter ce badge"),
+        ("I don't want this badge", "Je ne veux pas de ce badge"),
+        ("Accept", "Accepter"),
+        ("Decline", "Refuser"),
+        ("Revoked", "Révoqué"),
+        ("Expired", "Expiré"),
+        ("Data-protection statement", "Déclaration de protection des données"),
+        (
+            "I have read and I accept the data-protection statement",
+            "J’ai lu et j’accepte cette Déclaration de protection des données",
+        ),
+        ("Continue", "Continuer"),
+        ("Create an account", "Créer un nouveau compte"),
+        ("Log in", "Connexion"),
+        ("Create my backpack", "Créer mon sac à badges"),
+        ("Issued by", "Émis par"),
+        ("Recipient", "Bénéficiaire"),
+        ("Criteria", "Critères"),
+        ("Evidence", "Preuves"),
+        ("Private", "Privé"),
+        ("Signed-in users", "Utilisateurs connectés"),
+        ("Public", "Public"),
+        ("Download the badge image (with its data)", "Télécharger l’image du badge (avec ses métadonnées)"),
+        ("Claim link", f"Lien «{NBSP}Obtenir mon badge{NBSP}»"),
+    ],
+)
+def test_key_strings_use_the_glossary_terms(mo, english, french):
+    assert mo.gettext(english) == french
+
+
+def test_plurals_follow_french_rules(mo):
+    assert mo.ngettext("%(counter)s award", "%(counter)s awards", 0) == "%(counter)s attribution"
+    assert mo.ngettext("%(counter)s award", "%(counter)s awards", 1) == "%(counter)s attribution"
+    assert mo.ngettext("%(counter)s award", "%(counter)s awards", 2) == "%(counter)s attributions"
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy(po_entries):
+    untranslated = [e["msgid"] for e in po_entries if e["msgid"] and not all(_translations(e))]
+    fuzzy = [e["msgid"] for e in po_entries if "fuzzy" in e["flags"]]
+    assert untranslated == [] and fuzzy == []
+
+
+def test_the_header_declares_french_plural_forms(po_entries):
+    header = next(e for e in po_entries if e["msgid"] == "")
+    assert "Language: fr\n" in header["msgstr"]
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);\n" in header["msgstr"]
+
+
+def test_translations_keep_every_placeholder(po_entries):
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\{\s*\w+\s*\}\}")
+    for entry in po_entries:
+        expected = sorted(set(placeholder.findall(entry.get("msgid_plural", entry["msgid"]))))
+        for value in _translations(entry):
+            if entry["msgid"]:
+                assert sorted(set(placeholder.findall(value))) == expected, entry["msgid"]
+
+
+def test_translations_follow_the_typography_of_the_catalogue(po_entries):
+    for entry in po_entries[1:]:
+        for value in _translations(entry):
+            assert "'" not in value, value  # ’
+            assert not re.search(r" [:;!?»]|« ", value), value  # no-break spaces
+
+
+def test_the_compiled_catalogue_matches_the_po_file(po_entries, mo):
+    """Catches a .po edited without running compilemessages."""
+    for entry in po_entries:
+        if entry["msgid"] and "msgid_plural" not in entry:
+            assert mo.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+
+
+def test_the_backpack_home_is_in_french(login, make_user, award, badge_class):
+    earner = make_user("earner@example.org")
+    award()
+    page = login(earner).get(reverse("backpack:home"), **FRENCH).content.decode()
+    assert '<html lang="fr">' in page
+    for text in (
+        "Badges en attente",
+        "Mes badges",
+        "Accepter",
+        "Refuser",
+        "Émettre des badges",
+        "Déconnexion",
+    ):
+        assert text in page
+    assert "Pending badges" not in page and "My badges" not in page
+
+
+def test_the_claim_page_is_in_french_for_a_visitor(client, award):
+    token = claim_token_make(award("newcomer@example.org"))
+    page = client.get(reverse("claim", args=[token]), **FRENCH).content.decode()
+    for text in [
+        "Obtenir mon badge",
+        "Créer un nouveau compte",
+        "J’ai déjà un compte",
+        "Je ne veux pas de ce badge",
+        "Télécharger l’image du badge (avec ses métadonnées)",
+        "Critères",
+        "Émis par",
+    ]:
+        assert text in page
+    assert "Get my badge" not in page
+
+
+def test_the_claim_page_is_in_french_for_the_earner(login, make_user, award):
+    earner = make_user("earner@example.org")
+    token = claim_token_make(award("earner@example.org"))
+    page = login(earner).get(reverse("claim", args=[token]), **FRENCH).content.decode()
+    assert "Accepter ce badge" in page and "Je ne veux pas de ce badge" in page
+
+
+def test_allauth_pages_use_our_words(client, db):
+    """Our catalogue overrides allauth's and django.contrib.auth's French: core/catalogue_overrides.py."""
+    page = client.get(reverse("account_signup"), **FRENCH).content.decode()
+    assert "Adresse e-mail" in page and "Courriel" not in page
+    assert "Créer un compte" in page and "Création de compte" not in page
+    assert "J’ai lu et j’accepte cette Déclaration de protection des données" in page
+
+
+def test_the_award_email_is_in_french_when_awarded_in_french(
+    badge_class, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.badge_award(
+            badge_class=badge_class,
+            award=services.AwardRequest(email="camille@example.org", name="Camille"),
+            actor=owner,
+            language="fr",
+        )
+    (message,) = mailoutbox
+    assert message.subject == f"Université Test vous a attribué le badge «{NBSP}Python{NBSP}»"
+    assert message.extra_headers["Content-Language"] == "fr"
+    assert "Bonjour Camille," in message.body
+    assert f"Obtenir mon badge{NBSP}: http://testserver/claim/" in message.body
+    ((html, _mime_type),) = message.alternatives
+    assert '<html lang="fr">' in html and ">Obtenir mon badge</a>" in html
+    assert "Ce lien vous permet de conserver le badge dans votre sac à badges Besace" in html
