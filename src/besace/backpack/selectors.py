@@ -25,4 +25,4 @@ def backpack_badges(user) -> QuerySet[BackpackBadge]:
 
 
 def backpack_badge_get(user, public_id: str) -> BackpackBadge | None:
-    return backpack_badges(user).filter(assertion__public_id=public_id).first()
+    return backpack_badges(user).filter(public_id=public_id).first()

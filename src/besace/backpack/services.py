@@ -7,6 +7,8 @@ from besace.accounts.services import AddressTakenError, email_address_verify_by_
 from besace.backpack.models import BackpackBadge
 from besace.core.audit import audit_record
 from besace.issuing.models import Assertion
+from besace.issuing.normalise import assertion_normalised
+from besace.openbadges.verify.serialise import badge_to_json
 
 
 class AwardStateError(Exception):
@@ -34,7 +36,23 @@ def assertion_accept(*, assertion: Assertion, user) -> BackpackBadge:
         return existing
     # get_or_create: where the row lock is a no-op (SQLite), a concurrent accept that got here first
     # makes the unique constraint fire; the entry it made is returned instead of an error.
-    entry, created = BackpackBadge.objects.get_or_create(owner=user, assertion=assertion)
+    badge = assertion_normalised(assertion)
+    entry, created = BackpackBadge.objects.get_or_create(
+        owner=user,
+        assertion=assertion,
+        defaults={
+            "public_id": assertion.public_id,
+            "source": BackpackBadge.Source.AWARD,
+            "version": badge.version,
+            "badge_id": badge.id,
+            "name": badge.achievement.name,
+            "issuer_name": badge.issuer.name,
+            "issued_on": badge.issued_on,
+            "expires": badge.expires,
+            "normalised": badge_to_json(badge),
+            "original": badge.original,
+        },
+    )
     if not created:
         return entry
     assertion.recipient_state = Assertion.RecipientState.ACCEPTED

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from besace.accounts.services import email_address_taken_error, verified_emails
 from besace.backpack import selectors, services
+from besace.core.responses import file_response
 from besace.issuing.claims import ClaimLinkError, claim_token_read
 from besace.issuing.models import Assertion
 from besace.issuing.public_views import assertion_baked
@@ -124,6 +125,15 @@ def badge_detail(request, public_id: str):
         "alignments": assertion.badge_class.alignments.all(),
     }
     return render(request, "backpack/badge_detail.html", context)
+
+
+@login_required
+def badge_image(request, public_id: str):
+    """The image an imported badge arrived with (awards use their badge class's public image)."""
+    entry = selectors.backpack_badge_get(request.user, public_id)
+    if entry is None or not entry.image:
+        raise Http404
+    return file_response(entry.image, public=False)
 
 
 @login_required

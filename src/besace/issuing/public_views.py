@@ -1,6 +1,5 @@
 """Public, stable URLs of issuers, badge classes and assertions: JSON-LD for machines, HTML for people."""
 
-import mimetypes
 from urllib.parse import quote
 
 from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
@@ -8,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from besace.core.responses import file_response, image_response
 from besace.issuing import jsonld
 from besace.issuing.baking import baked_assertion_image, signed_assertion_image
 from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey
@@ -86,34 +86,14 @@ def issuer_revocations(request, public_id: str):
     return _json_ld(request, jsonld.revocation_list_document(issuer))
 
 
-def _image_response(content: bytes, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Access-Control-Allow-Origin"] = "*"
-    response["X-Content-Type-Options"] = "nosniff"
-    if content_type == "image/svg+xml":
-        # An SVG opened on its own is a document: scripts an issuer left in it must not run on our origin.
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-    return response
-
-
-def _file_response(field_file) -> HttpResponse:
-    if not field_file:
-        raise Http404
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    with field_file.open("rb") as handle:
-        response = _image_response(handle.read(), content_type)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
-
-
 @require_safe
 def badge_class_image(request, public_id: str):
-    return _file_response(get_object_or_404(BadgeClass, public_id=public_id).image)
+    return file_response(get_object_or_404(BadgeClass, public_id=public_id).image)
 
 
 @require_safe
 def issuer_image(request, public_id: str):
-    return _file_response(get_object_or_404(Issuer, public_id=public_id).image)
+    return file_response(get_object_or_404(Issuer, public_id=public_id).image)
 
 
 @require_safe
@@ -123,7 +103,7 @@ def assertion_baked(request, public_id: str, kind: str, signed: bool = False):
         raise Http404
     if signed and assertion.revoked:
         return _revoked_gone()
-    response = _image_response(*(signed_assertion_image if signed else baked_assertion_image)(assertion))
+    response = image_response(*(signed_assertion_image if signed else baked_assertion_image)(assertion))
     filename = f"{assertion.badge_class.name}-{assertion.public_id}{'-signed' if signed else ''}.{kind}"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
     return response
