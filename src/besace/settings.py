@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "besace.accounts",
     "besace.issuing",
     "besace.backpack",
+    "besace.verify",
     "besace.devmail",
     "besace.demo",
     "django.contrib.admin",
@@ -122,6 +123,8 @@ STORAGES = {
 # Uploaded images are read into memory for validation; anything larger is refused before that.
 BESACE_MAX_IMAGE_BYTES = env.int("BESACE_MAX_IMAGE_BYTES", default=2 * 1024 * 1024)
 BESACE_MAX_CSV_BYTES = env.int("BESACE_MAX_CSV_BYTES", default=2 * 1024 * 1024)
+# Imported badges (images, JSON) and every document fetched while verifying one.
+BESACE_MAX_IMPORT_BYTES = env.int("BESACE_MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...). Unset: console + dev mail folder.

@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from besace.accounts.views import language_switch
+from besace.api.api import api
 from besace.backpack import views as backpack_views
 from besace.core import views as core_views
+from besace.verify.views import verify_page
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("backpack/", include("besace.backpack.urls")),
     path("claim/<str:token>/", backpack_views.claim, name="claim"),
     path("claim/<str:token>/decline/", backpack_views.claim_decline, name="claim_decline"),
+    path("verify/", verify_page, name="verify"),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

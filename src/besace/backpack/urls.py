@@ -6,6 +6,7 @@ app_name = "backpack"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("import/", views.badge_import, name="import"),
     path("badges/<slug:public_id>/", views.badge_detail, name="badge"),
     path("badges/<slug:public_id>/image", views.badge_image, name="image"),
     path("badges/<slug:public_id>/download/", views.badge_download, name="download"),

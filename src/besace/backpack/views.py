@@ -5,17 +5,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from besace.accounts.services import email_address_taken_error, verified_emails
-from besace.backpack import selectors, services
-from besace.core.responses import file_response
+from besace.backpack import imports, selectors, services
+from besace.core.responses import file_response, image_response
 from besace.issuing.claims import ClaimLinkError, claim_token_read
 from besace.issuing.models import Assertion
 from besace.issuing.public_views import assertion_baked
+from besace.openbadges.verify.serialise import checks_to_json
+from besace.verify.fetchers import badge_fetcher
+from besace.verify.forms import BadgeSourceForm
+from besace.verify.presentation import checks_for_display
 
 
 def _claimed_assertion(request, token: str):
@@ -116,6 +120,9 @@ def badge_detail(request, public_id: str):
     entry = selectors.backpack_badge_get(request.user, public_id)
     if entry is None:
         raise Http404
+    if entry.assertion is None:
+        context = {"entry": entry, "badge": entry.normalised, "checks": checks_for_display(entry.checks)}
+        return render(request, "backpack/imported_badge_detail.html", context)
     assertion = entry.assertion
     context = {
         "entry": entry,
@@ -141,7 +148,45 @@ def badge_download(request, public_id: str, signed: bool = False):
     entry = selectors.backpack_badge_get(request.user, public_id)
     if entry is None:
         raise Http404
+    if entry.assertion is None:
+        return imported_badge_download(entry)
     response = assertion_baked(request, public_id, entry.assertion.badge_class.image_kind, signed=signed)
     if "Content-Disposition" in response:  # absent when a revoked badge has no signed form
         response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+    return response
+
+
+@login_required
+def badge_import(request):
+    form = BadgeSourceForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = imports.badge_import(
+                user=request.user, source=form.badge_input(), fetcher=badge_fetcher()
+            )
+        except imports.AlreadyInBackpack as already:
+            messages.info(request, str(already))
+            return redirect("backpack:badge", already.entry.public_id)
+        except imports.ImportRefused as refused:
+            context["refusal"] = str(refused)
+            if refused.result is not None:
+                context["checks"] = checks_for_display(checks_to_json(refused.result.checks))
+            return render(request, "backpack/import.html", context, status=422)
+        messages.success(request, _("Badge verified and added to your backpack."))
+        return redirect("backpack:badge", entry.public_id)
+    return render(request, "backpack/import.html", context, status=400 if form.errors else 200)
+
+
+def imported_badge_download(entry) -> HttpResponse:
+    """An imported badge as a baked image (its own, or its image baked with it), else its document."""
+    baked = imports.imported_badge_baked(entry)
+    if baked is not None:
+        content, kind = baked
+        response = image_response(content, "image/svg+xml" if kind == "svg" else "image/png")
+    else:
+        kind = "json" if entry.original.lstrip().startswith("{") else "jws"
+        content_type = "application/json" if kind == "json" else "text/plain"
+        response = HttpResponse(entry.original, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename=badge-{entry.public_id}.{kind}"
     return response

@@ -4,8 +4,8 @@ from typing import Literal
 
 from .baked import BakedPayload
 from .errors import BakingError
-from .png import PNG_SIGNATURE, read_png_payload
-from .svg import is_svg, read_svg_payload
+from .png import OB2_KEYWORD, OB3_KEYWORD, PNG_SIGNATURE, bake_png, read_png_payload
+from .svg import bake_svg, bake_svg_credential, is_svg, read_svg_payload
 
 ImageType = Literal["png", "svg"]
 
@@ -31,3 +31,25 @@ def read_image_payload(data: bytes) -> BakedPayload | None:
     if image_type == "svg":
         return read_svg_payload(data)
     raise BakingError("a baked badge must be a PNG or SVG image")
+
+
+def bake_badge_image(
+    data: bytes, *, payload: str, is_ob3_credential: bool, hosted_url: str | None = None
+) -> bytes:
+    """Bake ``payload`` (assertion or credential JSON, or a compact JWS) into a PNG or SVG image.
+
+    ``hosted_url`` is the assertion's URL for a hosted OB 2.0 assertion baked in SVG (its ``verify``).
+    """
+    is_json = payload.lstrip().startswith("{")
+    image_type = sniff_image_type(data)
+    if image_type == "png":
+        return bake_png(data, payload, OB3_KEYWORD if is_ob3_credential else OB2_KEYWORD)
+    if image_type == "svg":
+        if is_ob3_credential:
+            return bake_svg_credential(
+                data, **({"credential_json": payload} if is_json else {"jws": payload})
+            )
+        if is_json:
+            return bake_svg(data, verify=hosted_url or "", assertion_json=payload)
+        return bake_svg(data, verify=payload)
+    raise BakingError("a badge can only be baked into a PNG or SVG image")

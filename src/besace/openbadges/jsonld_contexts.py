@@ -38,6 +38,10 @@ CONTEXTS: dict[str, str] = {
     "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
     "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.jsonld",
     "https://w3id.org/security/multikey/v1": "multikey-v1.jsonld",
+    # Ed25519Signature2020 proofs, and their Ed25519VerificationKey2020 keys.
+    "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.jsonld",
+    # Bitstring status lists in VC 1.1 credentials (VC 2.0's own context defines the same terms).
+    "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
 }
 
 

@@ -37,8 +37,12 @@ def test_it_takes_a_badge_from_award_to_a_downloaded_baked_png(
         owner=owner, name="Université Test", url="https://univ.example", email="b@univ.example"
     )
     badge_class = services.badge_class_create(
-        issuer=issuer, actor=owner, name="Python", description="Writes Python.",
-        image=ContentFile(badge_png(), name="python.png"), criteria_text="Pass the project.",
+        issuer=issuer,
+        actor=owner,
+        name="Python",
+        description="Writes Python.",
+        image=ContentFile(badge_png(), name="python.png"),
+        criteria_text="Pass the project.",
     )
 
     with chromium() as browser:
@@ -81,7 +85,6 @@ def test_it_takes_a_badge_from_award_to_a_downloaded_baked_png(
             earner.click("text=Download the badge image")
         baked_path = tmp_path / "baked.png"
         download_info.value.save_as(baked_path)
-
 
     baked = json.loads(unbake_png(baked_path.read_bytes()))
     assertion = badge_class.assertions.get()

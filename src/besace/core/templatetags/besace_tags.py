@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django import template
 
 from besace.core.text import markdown_to_safe_html
@@ -8,3 +10,14 @@ register = template.Library()
 @register.filter
 def markdown(text: str):
     return markdown_to_safe_html(text)
+
+
+@register.filter
+def iso_datetime(value: str | None):
+    """An ISO 8601 string (as stored in JSON) as a datetime, for the `date` filter."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None

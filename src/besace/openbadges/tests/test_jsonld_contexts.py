@@ -88,17 +88,51 @@ SPECIFICATION_COPIES = {
     OB3_CONTEXT: OB3_SPECIFICATION + "context-3.0.3.json",
 }
 VALIDATOR_CONTEXTS = "digital-credentials-public-validator/inspector-vc/src/main/resources/contexts/"
-VALIDATOR_COPIES = {
-    "https://www.w3.org/2018/credentials/v1": VALIDATOR_CONTEXTS + "2018-credentials-v1.jsonld",
-    "https://www.w3.org/ns/credentials/v2": VALIDATOR_CONTEXTS + "credentials-v2.jsonld",
-    "https://w3id.org/security/data-integrity/v1": VALIDATOR_CONTEXTS + "data-integrity-v1.jsonld",
-    OB3_URL + "extensions.json": VALIDATOR_CONTEXTS + "ob-v3p0-extensions.json",
-}
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+VALIDATOR_COPIES = [
+    ("https://www.w3.org/2018/credentials/v1", VALIDATOR_CONTEXTS + "2018-credentials-v1.jsonld"),
+    ("https://www.w3.org/ns/credentials/v2", VALIDATOR_CONTEXTS + "credentials-v2.jsonld"),
+    ("https://w3id.org/security/data-integrity/v1", VALIDATOR_CONTEXTS + "data-integrity-v1.jsonld"),
+    (OB3_URL + "extensions.json", VALIDATOR_CONTEXTS + "ob-v3p0-extensions.json"),
+    # 1EdTech's validator holds this one twice, under two names.
+    (ED25519_2020, VALIDATOR_CONTEXTS + "suites-ed25519-2020.jsonld"),
+    (ED25519_2020, VALIDATOR_CONTEXTS + "security-suites-ed25519-2020-v1.jsonld"),
+]
 
 
-@pytest.mark.parametrize(("url", "path"), sorted({**SPECIFICATION_COPIES, **VALIDATOR_COPIES}.items()))
+@pytest.mark.parametrize(("url", "path"), sorted(SPECIFICATION_COPIES.items()) + VALIDATOR_COPIES)
 def test_it_ships_the_same_contexts_as_1edtech_publishes(shared_fixtures, url, path):
     published = shared_fixtures / path
     if not published.exists():
         pytest.skip(f"{path} is not in the fixtures")
     assert load_context(url) == json.loads(published.read_text(encoding="utf-8"))
+
+
+def test_the_ed25519_2020_context_is_byte_for_byte_the_one_1edtech_preloads(shared_fixtures):
+    published = shared_fixtures / VALIDATOR_CONTEXTS / "suites-ed25519-2020.jsonld"
+    if not published.exists():
+        pytest.skip("suites-ed25519-2020.jsonld is not in the fixtures")
+    assert context_bytes(ED25519_2020) == published.read_bytes()
+
+
+def test_the_ed25519_2020_context_is_the_one_pyld_bundles():
+    frozen = pytest.importorskip("pyld.documentloader.frozen")
+    bundled = getattr(frozen, "BUNDLED_CONTEXTS", {}).get(ED25519_2020)
+    if bundled is None:
+        pytest.skip("this PyLD bundles no copy of the Ed25519Signature2020 context")
+    assert load_context(ED25519_2020) == json.loads(bundled.read_text(encoding="utf-8"))
+
+
+def test_the_status_list_context_agrees_with_the_vc2_context():
+    """Both are @protected: a VC 2.0 credential may also name the status context only because every
+    term they share is defined identically."""
+    status = load_context("https://www.w3.org/ns/credentials/status/v1")["@context"]
+    vc2 = load_context("https://www.w3.org/ns/credentials/v2")["@context"]
+    shared_terms = {term for term in status if not term.startswith("@") and term not in ("id", "type")}
+    assert shared_terms == {
+        "BitstringStatusListCredential",
+        "BitstringStatusList",
+        "BitstringStatusListEntry",
+    }
+    for term in shared_terms:
+        assert status[term] == vc2[term], term

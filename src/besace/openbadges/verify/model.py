@@ -49,7 +49,7 @@ class Check:
 # Stable check names, shown to users (translated by the caller) and returned by the API.
 CHECK_STRUCTURE = "structure"  # the document has the shape its version requires
 CHECK_RECIPIENT = "recipient"  # the recipient matches one of the given e-mail addresses
-CHECK_SIGNATURE = "signature"  # signed: signature valid and key owned by the issuer / hosted: origins match
+CHECK_SIGNATURE = "signature"  # signed: signature valid, made with a key the issuer owns
 CHECK_HOSTED = (
     "hosted"  # hosted: the assertion re-fetched at its id is the same and within the issuer's scope
 )

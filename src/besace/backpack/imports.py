@@ -1,0 +1,126 @@
+"""Importing a badge from anywhere into a backpack: verified first, stored only when it holds."""
+
+import base64
+import binascii
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from besace.accounts.services import verified_emails
+from besace.backpack.models import BackpackBadge
+from besace.core.audit import audit_record
+from besace.openbadges.errors import OpenBadgesError
+from besace.openbadges.images import bake_badge_image, read_image_payload, sniff_image_type
+from besace.openbadges.verify.model import Fetcher, NormalisedBadge, VerificationError, VerificationResult
+from besace.openbadges.verify.serialise import badge_to_json, checks_to_json
+from besace.openbadges.verify.verifier import BadgeInput, verify_badge
+
+IMAGE_ACCEPT = "image/png, image/svg+xml"
+MAX_DATA_URI_CHARS = 4 * 1024 * 1024
+
+
+class ImportRefused(Exception):
+    """The badge cannot be imported; ``result`` says which checks failed when it could be verified."""
+
+    def __init__(self, message: str, result: VerificationResult | None = None):
+        super().__init__(message)
+        self.result = result
+
+
+class AlreadyInBackpack(Exception):
+    def __init__(self, entry: BackpackBadge):
+        super().__init__(_("This badge is already in your backpack."))
+        self.entry = entry
+
+
+def badge_import(*, user, source: BadgeInput, fetcher: Fetcher) -> BackpackBadge:
+    # Verification fetches remote documents: done before, and outside, the database transaction.
+    try:
+        result = verify_badge(source, fetcher=fetcher, recipient_emails=verified_emails(user))
+    except VerificationError as error:
+        raise ImportRefused(str(error)) from error
+    if not result.valid or result.badge is None:
+        raise ImportRefused(_("This badge did not pass verification, so it was not imported."), result)
+    badge = result.badge
+    badge_id = badge.id or _content_id(badge)
+    existing = BackpackBadge.objects.filter(owner=user, badge_id=badge_id).first()
+    if existing is not None:
+        raise AlreadyInBackpack(existing)
+    image = source.image if source.image is not None else _fetch_image(badge, fetcher)
+    with transaction.atomic():
+        entry = BackpackBadge(
+            owner=user,
+            source=BackpackBadge.Source.IMPORT,
+            version=badge.version,
+            badge_id=badge_id,
+            name=badge.achievement.name[:300],
+            issuer_name=badge.issuer.name[:300],
+            issued_on=badge.issued_on,
+            expires=badge.expires,
+            normalised=badge_to_json(badge),
+            original=badge.original,
+            checks=checks_to_json(result.checks),
+            verified_at=timezone.now(),
+        )
+        if image is not None:
+            kind = sniff_image_type(image)
+            entry.image.save(f"{entry.public_id}.{kind}", ContentFile(image), save=False)
+        entry.save()
+        audit_record(action="backpack.badge.imported", target=entry, actor=user, version=badge.version)
+    return entry
+
+
+def _content_id(badge: NormalisedBadge) -> str:
+    """Badges without an id (some OB 0.5 ones) are told apart by their content."""
+    return "sha256:" + hashlib.sha256(badge.original.encode()).hexdigest()
+
+
+def _fetch_image(badge: NormalisedBadge, fetcher: Fetcher) -> bytes | None:
+    """The badge's image, kept so the backpack still shows it if the issuer's site disappears."""
+    url = badge.achievement.image or ""
+    if url.startswith("data:"):
+        return _data_uri_image(url)
+    if not url.startswith(("http://", "https://")):
+        return None
+    try:
+        document = fetcher.fetch(url, accept=IMAGE_ACCEPT)
+    except OpenBadgesError:
+        return None
+    if document.status != 200 or sniff_image_type(document.body) is None:
+        return None
+    return document.body
+
+
+def _data_uri_image(uri: str) -> bytes | None:
+    header, _comma, data = uri.partition(",")
+    if not header.endswith(";base64") or len(data) > MAX_DATA_URI_CHARS:
+        return None
+    try:
+        image = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return image if sniff_image_type(image) else None
+
+
+def imported_badge_baked(entry: BackpackBadge) -> tuple[bytes, str] | None:
+    """The entry's image carrying the badge: as imported when it was baked, else baked now."""
+    if not entry.image:
+        return None
+    with entry.image.open("rb") as handle:
+        image = handle.read()
+    kind = sniff_image_type(image)
+    try:
+        if read_image_payload(image) is not None:
+            return image, kind
+        baked = bake_badge_image(
+            image,
+            payload=entry.original,
+            is_ob3_credential=entry.version == "3.0",
+            hosted_url=entry.badge_id if entry.badge_id.startswith(("http://", "https://")) else None,
+        )
+    except OpenBadgesError:
+        return None
+    return baked, kind
