@@ -18,6 +18,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/besace migrate --noinput
 	$(DEV_ENV) $(BIN)/besace demo --if-empty
+	# The background worker (badge re-verification, batch imports) stops when the server does.
+	$(DEV_ENV) $(BIN)/besace db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/besace runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -19,6 +19,8 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BESACE_DEV_MAIL_DIR = tmp_path / "mail"
     settings.BESACE_BASE_URL = "http://testserver"
+    # Background tasks run at once, inside the test.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # A deliberately slow hasher costs a quarter of a second for each user a test makes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

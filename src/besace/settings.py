@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -134,6 +136,22 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "besace.devmail.backend.ConsoleAndFolderEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Besace <no-reply@besace.localhost>")
+
+# Background work (django-tasks): "db" keeps tasks in the database for `besace db_worker` (what
+# `make run` starts), "immediate" runs them at once in the request (tests, tiny installs).
+BESACE_TASKS = env.str("BESACE_TASKS", default="db")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[BESACE_TASKS]
+    }
+}
+# Stored badges are verified again when their last check is older than this (on view and in the
+# background), at most this many per background run, oldest first.
+BESACE_REVERIFY_AFTER_HOURS = env.int("BESACE_REVERIFY_AFTER_HOURS", default=24)
+BESACE_REVERIFY_BATCH = env.int("BESACE_REVERIFY_BATCH", default=50)
 
 # Claim links in award e-mails: signed, and valid this many days.
 BESACE_CLAIM_LINK_MAX_AGE_DAYS = env.int("BESACE_CLAIM_LINK_MAX_AGE_DAYS", default=90)

@@ -51,6 +51,7 @@ class BackpackBadge(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
 
     class Meta:
         ordering = ["-accepted_at", "-id"]
@@ -85,3 +86,102 @@ class BackpackBadge(models.Model):
     def is_revoked(self) -> bool:
         """Revoked by its issuer: live for Besace awards, as last verified for imports."""
         return self.assertion.revoked if self.assertion_id else self.revoked
+
+
+class EarnerEvidence(models.Model):
+    """Evidence the earner adds to a badge themselves, shown apart from the issuer's."""
+
+    badge = models.ForeignKey(BackpackBadge, on_delete=models.CASCADE, related_name="earner_evidence")
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="evidence/", blank=True)
+    narrative = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url or self.narrative[:50] or self.file.name
+
+
+class Collection(models.Model):
+    """A named, ordered selection of an earner's badges, with its own visibility and share link."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    badges = models.ManyToManyField(BackpackBadge, through="CollectionBadge", related_name="collections")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionBadge(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    badge = models.ForeignKey(BackpackBadge, on_delete=models.CASCADE, related_name="collection_entries")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "badge"], name="badge_once_per_collection")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge} in {self.collection}"
+
+
+class ImportJob(models.Model):
+    """A batch import (a Besace export ZIP, or many baked images), processed in the background."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.public_id} ({self.state})"
+
+
+class ImportJobItem(models.Model):
+    """One file of a batch import and what became of it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        IMPORTED = "imported", _("Imported")
+        ALREADY = "already", _("Already in the backpack")
+        REFUSED = "refused", _("Refused")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(max_length=300)
+    content = models.FileField(upload_to="imports/")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    message = models.CharField(max_length=1000, blank=True)
+    badge = models.ForeignKey(
+        BackpackBadge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.outcome}"
