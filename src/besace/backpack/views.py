@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from besace.accounts.services import email_address_taken_error, verified_emails
 from besace.backpack import imports, selectors, services
+from besace.backpack.reverification import is_stale
+from besace.backpack.tasks import badge_reverify_task
 from besace.core.responses import file_response, image_response
 from besace.issuing.claims import ClaimLinkError, claim_token_read
 from besace.issuing.models import Assertion
@@ -121,6 +123,10 @@ def badge_detail(request, public_id: str):
     if entry is None:
         raise Http404
     if entry.assertion is None:
+        if is_stale(entry):
+            # Checked in the background; this page shows the last outcome meanwhile.
+            badge_reverify_task.enqueue(entry.pk)
+            entry.refresh_from_db()
         context = {"entry": entry, "badge": entry.normalised, "checks": checks_for_display(entry.checks)}
         return render(request, "backpack/imported_badge_detail.html", context)
     assertion = entry.assertion
