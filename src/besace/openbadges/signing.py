@@ -12,7 +12,7 @@ from .errors import OpenBadgesError
 ALGORITHM = "RS256"
 RSA_KEY_BITS = 2048
 # RFC 7515 §7.1: three base64url parts, unpadded. jwcrypto alone also takes the JSON serialisations.
-_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def generate_private_key_pem() -> str:
@@ -32,7 +32,7 @@ def sign_compact_jws(payload: dict[str, Any], private_key_pem: str) -> str:
 
 def verify_compact_jws(token: str, public_key_pem: str) -> dict[str, Any]:
     """The payload of a JWS signed by this key with RS256; OpenBadgesError for anything else."""
-    if not isinstance(token, str) or not _COMPACT_JWS.fullmatch(token.strip()):
+    if not isinstance(token, str) or not COMPACT_JWS.fullmatch(token.strip()):
         raise OpenBadgesError("not a compact JWS")
     try:
         parsed = jws.JWS()
@@ -44,6 +44,11 @@ def verify_compact_jws(token: str, public_key_pem: str) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise OpenBadgesError("the signed payload is not a JSON object")
     return payload
+
+
+def is_compact_jws(text: str) -> bool:
+    """Three unpadded base64url parts (RFC 7515 §7.1); nothing about their content is checked."""
+    return COMPACT_JWS.fullmatch(text) is not None
 
 
 def _load_pem(pem: str) -> jwk.JWK:

@@ -7,17 +7,13 @@ one of the keys the profile lists. The cryptography itself is ``besace.openbadge
 
 import base64
 import json
-import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import OpenBadgesError
-from ..signing import ALGORITHM, verify_compact_jws
+from ..signing import ALGORITHM, is_compact_jws, verify_compact_jws
 from .model import FetchError, VerificationError
-
-# RFC 7515 §7.1: three base64url parts, unpadded.
-_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 FetchJson = Callable[[str], dict[str, Any]]
 
@@ -29,10 +25,6 @@ class UnverifiedJws:
     token: str
     header: dict[str, Any]
     payload_text: str  # left for the caller to parse, with its own limits on untrusted JSON
-
-
-def is_compact_jws(text: str) -> bool:
-    return _COMPACT_JWS.fullmatch(text) is not None
 
 
 def read_unverified(token: str) -> UnverifiedJws:

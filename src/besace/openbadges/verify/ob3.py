@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from .. import jsonld_contexts
 from ..errors import OpenBadgesError
 from ..hashing import identity_matches
+from ..signing import is_compact_jws
 from . import data_integrity, vc_jwt
 from .data_integrity import ContextError, ContextLoader, ProofError
 from .dates import validity_problem
@@ -270,7 +271,7 @@ def _read_input(given: object) -> tuple[dict[str, Any], str, vc_jwt.DecodedJwt |
         text = given.strip()
         if len(text.encode("utf-8", "surrogatepass")) > MAX_CREDENTIAL_BYTES:
             raise VerificationError("the credential is too large")
-        if vc_jwt.looks_like_jws(text):
+        if is_compact_jws(text):
             jwt = vc_jwt.decode(text)
             return jwt.credential, text, jwt
         try:

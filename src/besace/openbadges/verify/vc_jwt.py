@@ -4,10 +4,7 @@ claim) and VC 2.0 JOSE (the credential is the payload).
 Only RS256, ES256 and EdDSA are accepted: "none" and HMAC algorithms prove nothing about an issuer.
 """
 
-import base64
-import binascii
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,10 +14,10 @@ from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
 from .did import KeyResolutionError, ResolvedKey, confirm_key, key_from_jwk, resolve_verification_method
+from .jws import read_unverified
 from .model import Fetcher, VerificationError
 
 ALLOWED_ALGORITHMS = frozenset({"RS256", "ES256", "EdDSA"})
-_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 class JwtSignatureError(KeyResolutionError):
@@ -35,16 +32,16 @@ class DecodedJwt:
     credential: dict[str, Any]  # with the VC 1.1 registered claims folded in
 
 
-def looks_like_jws(text: str) -> bool:
-    return _COMPACT_JWS.fullmatch(text) is not None
-
-
 def decode(token: str) -> DecodedJwt:
     """Read (without verifying) a compact JWS carrying a credential; VerificationError if it is none."""
-    header_part, payload_part, _ = token.split(".")
-    header, claims = _json_segment(header_part), _json_segment(payload_part)
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise VerificationError("the JWS header or payload is not a JSON object")
+    unverified = read_unverified(token)
+    try:
+        claims = json.loads(unverified.payload_text)
+    except (ValueError, RecursionError) as error:
+        raise VerificationError("not a readable JWS (its payload is not JSON)") from error
+    header = unverified.header
+    if not isinstance(claims, dict):
+        raise VerificationError("the JWS payload is not a JSON object")
     if isinstance(claims.get("vc"), dict):
         credential = _fold_claims(claims["vc"], claims)
     elif "@context" in claims:
@@ -131,13 +128,6 @@ def _fold_claims(vc: Mapping[str, Any], claims: Mapping[str, Any]) -> dict[str, 
     if isinstance(claims.get("sub"), str) and isinstance(subject, Mapping) and "id" not in subject:
         credential["credentialSubject"] = {**subject, "id": claims["sub"]}
     return credential
-
-
-def _json_segment(segment: str) -> Any:
-    try:
-        return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError, RecursionError) as error:
-        raise VerificationError("not a readable JWS (a segment is not base64url JSON)") from error
 
 
 def _timestamp(value: object) -> datetime | None:

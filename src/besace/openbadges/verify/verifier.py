@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from ..errors import BakingError
 from ..images import read_image_payload, sniff_image_type
+from ..signing import is_compact_jws
 from . import jws
 from .legacy import verify_legacy
 from .model import (
@@ -135,7 +136,7 @@ class _Run:
             raise VerificationError(f"the badge is larger than {MAX_DOCUMENT_CHARACTERS} characters")
         if is_http_url(text):
             return self.url(text, indirections)
-        if jws.is_compact_jws(text):
+        if is_compact_jws(text):
             token = jws.read_unverified(text)
             payload = parse_json_object(token.payload_text)
             if is_ob3 or "vc" in payload:  # a VC-JWT; other OB 3.0 shapes are detected by their context
