@@ -16,6 +16,7 @@ urlpatterns = [
     path("public/", include("besace.issuing.public_urls")),
     path("issuers/", include("besace.issuing.urls")),
     path("backpack/", include("besace.backpack.urls")),
+    path("", include("besace.backpack.share_urls")),  # /badges/<id>/, /collections/<id>/: share links
     path("claim/<str:token>/", backpack_views.claim, name="claim"),
     path("claim/<str:token>/decline/", backpack_views.claim_decline, name="claim_decline"),
     path("verify/", verify_page, name="verify"),

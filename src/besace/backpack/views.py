@@ -83,15 +83,6 @@ def claim_decline(request, token: str):
 
 
 @login_required
-def home(request):
-    context = {
-        "pending": selectors.pending_assertions(request.user),
-        "badges": selectors.backpack_badges(request.user),
-    }
-    return render(request, "backpack/home.html", context)
-
-
-@login_required
 @require_POST
 def accept(request, public_id: str):
     assertion = get_object_or_404(Assertion, public_id=public_id)
