@@ -83,6 +83,13 @@ class BackpackBadge(models.Model):
         return self.expires is not None and self.expires <= timezone.now()
 
     @property
+    def days_until_expiry(self) -> int | None:
+        """Whole days left before the badge expires (0 on its last day); None when it never expires."""
+        if self.expires is None or self.expired:
+            return None
+        return (self.expires - timezone.now()).days
+
+    @property
     def is_revoked(self) -> bool:
         """Revoked by its issuer: live for Besace awards, as last verified for imports."""
         return self.assertion.revoked if self.assertion_id else self.revoked

@@ -118,3 +118,23 @@ def test_it_downloads_only_my_signed_badges(login, outsider, accepted, client):
     login(outsider)
     response = client.get(f"/backpack/badges/{accepted.public_id}/download/signed/")
     assert response.status_code == 404
+
+
+def test_it_says_in_how_many_days_a_badge_expires(login, earner, award, badge_class, client):
+    badge_class.expires_after_days = 30
+    badge_class.save()
+    assertion = award(issued_on=timezone.now() - datetime.timedelta(days=10))
+    services.assertion_accept(assertion=assertion, user=earner)
+    login(earner)
+    page = client.get(f"/backpack/badges/{assertion.public_id}/").content.decode()
+    assert "Expires in 19 days" in page
+
+
+def test_it_says_in_french_how_many_days_are_left(login, earner, award, badge_class, client):
+    badge_class.expires_after_days = 3
+    badge_class.save()
+    assertion = award(issued_on=timezone.now() - datetime.timedelta(hours=1))
+    services.assertion_accept(assertion=assertion, user=earner)
+    login(earner)
+    page = client.get(f"/backpack/badges/{assertion.public_id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Expire dans 2\u00a0jours" in page
