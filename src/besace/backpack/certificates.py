@@ -21,12 +21,13 @@ from PIL import ImageFile
 
 from besace.backpack.models import BackpackBadge
 from besace.openbadges.images import sniff_image_type
+from besace.openbadges.pdf import attachment_name
 
 # Importing WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process, which would let damaged
 # PNG uploads pass Besace's image checks: the setting is put back as it was.
 _load_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
 try:
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
     from weasyprint.urls import URLFetcher
 finally:
     ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated_images
@@ -53,8 +54,20 @@ class DataOnlyFetcher(URLFetcher):
 
 
 def badge_certificate_pdf(entry: BackpackBadge, *, language: str) -> bytes:
-    """The certificate of a backpack badge, in ``language``; raises CertificateRefused when revoked."""
-    return html_to_pdf(badge_certificate_html(entry, language=language))
+    """The certificate of a backpack badge, in ``language``; raises CertificateRefused when revoked.
+
+    The badge itself travels inside, as an attachment: importing the PDF into any backpack that reads
+    it (Besace does) brings the verifiable badge, not just its picture.
+    """
+    return html_to_pdf(
+        badge_certificate_html(entry, language=language), attachments=[badge_attachment(entry)]
+    )
+
+
+def badge_attachment(entry: BackpackBadge) -> Attachment:
+    is_jws = not entry.original.lstrip().startswith("{")
+    name = attachment_name(is_ob3_credential=entry.version == "3.0", is_jws=is_jws)
+    return Attachment(string=entry.original, name=name, description="Open Badge")
 
 
 def badge_certificate_html(entry: BackpackBadge, *, language: str) -> str:
@@ -67,8 +80,8 @@ def badge_certificate_html(entry: BackpackBadge, *, language: str) -> str:
         return render_to_string(TEMPLATE, certificate_context(entry, language=language))
 
 
-def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=DataOnlyFetcher()).write_pdf()
+def html_to_pdf(html: str, attachments: list[Attachment] = ()) -> bytes:
+    return HTML(string=html, url_fetcher=DataOnlyFetcher()).write_pdf(attachments=list(attachments))
 
 
 def certificate_filename(entry: BackpackBadge) -> str:

@@ -4,6 +4,7 @@ from typing import Literal
 
 from .baked import BakedPayload
 from .errors import BakingError
+from .pdf import is_pdf, read_pdf_payload
 from .png import OB2_KEYWORD, OB3_KEYWORD, PNG_SIGNATURE, bake_png, read_png_payload
 from .svg import bake_svg, bake_svg_credential, is_svg, read_svg_payload
 
@@ -24,13 +25,15 @@ def sniff_image_type(data: bytes) -> ImageType | None:
 
 
 def read_image_payload(data: bytes) -> BakedPayload | None:
-    """Unbake a PNG or SVG badge image, whichever ``data`` is."""
+    """Unbake a PNG or SVG badge image, whichever ``data`` is (or read the badge a PDF carries)."""
     image_type = sniff_image_type(data)
     if image_type == "png":
         return read_png_payload(data)
     if image_type == "svg":
         return read_svg_payload(data)
-    raise BakingError("a baked badge must be a PNG or SVG image")
+    if is_pdf(data):
+        return read_pdf_payload(data)
+    raise BakingError("a baked badge must be a PNG or SVG image (or a PDF carrying a badge)")
 
 
 def bake_badge_image(

@@ -271,3 +271,27 @@ def test_weasyprint_leaves_pillow_strict_about_damaged_images(entry):
     certificates.badge_certificate_pdf(entry, language="en")
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_the_certificate_carries_the_badge_and_imports_into_a_backpack(
+    client, earner, award, make_user, monkeypatch, settings
+):
+    """A PDF certificate brought to another backpack is imported as the verifiable badge it carries."""
+    from besace.backpack.models import BackpackBadge
+    from besace.backpack.services import assertion_accept
+    from besace.testing.client_fetcher import ClientFetcher
+
+    assertion = award("earner@example.org")
+    entry = assertion_accept(assertion=assertion, user=earner)
+    client.force_login(earner)
+    pdf = client.get(f"/backpack/badges/{entry.public_id}/certificate.pdf").content
+    entry.delete()  # the earner starts again from the PDF alone
+    fetcher = ClientFetcher(settings.BESACE_BASE_URL)
+    monkeypatch.setattr("besace.backpack.views.badge_fetcher", lambda: fetcher)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/backpack/import/", {"image": SimpleUploadedFile("certificate.pdf", pdf)})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    imported = BackpackBadge.objects.get(owner=earner)
+    assert imported.badge_id == assertion.public_url
+    assert all(check["passed"] for check in imported.checks)
