@@ -19,3 +19,10 @@ class UnknownContextError(OpenBadgesError, KeyError):
     def __str__(self) -> str:
         # KeyError would repr() the message and add quotes around it.
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownSchemaError(OpenBadgesError, KeyError):
+    """No JSON schema is shipped for this URL (and none is ever fetched)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -42,6 +42,17 @@ CONTEXTS: dict[str, str] = {
     "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.jsonld",
     # Bitstring status lists in VC 1.1 credentials (VC 2.0's own context defines the same terms).
     "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
+    # OB 2.0 extensions: each declares the JSON schema its nodes must meet (see json_schemas.py).
+    # w3id.org redirects to openbadgespec.org, and badges use both.
+    **{
+        f"https://{host}/extensions/{name}/context.json": filename
+        for name, filename in (
+            ("exampleExtension", "ob2-extension-example.jsonld"),
+            ("applyLinkExtension", "ob2-extension-apply-link.jsonld"),
+            ("geoCoordinatesExtension", "ob2-extension-geo-coordinates.jsonld"),
+        )
+        for host in ("w3id.org/openbadges", "openbadgespec.org")
+    },
 }
 
 

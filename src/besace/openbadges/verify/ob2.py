@@ -40,6 +40,7 @@ from .model import (
     VerificationResult,
     Version,
 )
+from .ob2_extensions import check_extensions
 
 # Limits on untrusted JSON, far above any real badge document.
 MAX_DOCUMENT_CHARACTERS = 2 * 1024 * 1024
@@ -245,7 +246,26 @@ def verify_ob2(
         check_scope(assertion["id"], *issuer_policy(issuer), findings)
     elif signed:
         findings.failed(CHECK_SIGNATURE, "without the issuer's profile, no key can check the signature")
+    _check_extensions(assertion, badge_class, issuer, findings)
     return finish(rules.version, assertion, badge_class, issuer, environment, findings, original=original)
+
+
+def _check_extensions(
+    assertion: Document, badge_class: Located | None, issuer: Located | None, findings: Findings
+) -> None:
+    """Extension nodes must meet their extension's schema (a BadgeClass embedded in the assertion is
+    checked with it)."""
+    documents = [("assertion", assertion)]
+    documents += [
+        (kind, located.document)
+        for kind, located in (("BadgeClass", badge_class), ("Issuer", issuer))
+        if located is not None and located.location is not None
+    ]
+    for kind, document in documents:
+        found = check_extensions(document, kind)
+        for failure in found.failures:
+            findings.failed(CHECK_STRUCTURE, failure)
+        findings.notes.extend(found.notes)
 
 
 def verification_type(assertion: Document) -> str | None:
