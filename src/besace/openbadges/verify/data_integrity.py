@@ -1,10 +1,14 @@
-"""Data Integrity proofs on JSON-LD credentials: eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020.
+"""Data Integrity proofs on JSON-LD credentials: eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020,
+and ecdsa-sd-2023 (derived proofs only).
 
-All three sign ``sha256(canonical proof options) || sha256(canonical document)`` with Ed25519; they
-differ in the canonicalisation (RDF Dataset Canonicalization, URDNA2015 = RDFC-1.0, or JSON
-Canonicalization, RFC 8785). JSON-LD contexts come only from ``load_context`` (by default the files
-shipped in ``besace.openbadges.contexts``): nothing is fetched, so no third party can change what a
-signed credential means.
+The first three sign ``sha256(canonical proof options) || sha256(canonical document)`` with Ed25519;
+they differ in the canonicalisation (RDF Dataset Canonicalization, URDNA2015 = RDFC-1.0, or JSON
+Canonicalization, RFC 8785). ecdsa-sd-2023 (selective disclosure, P-256) signs the same canonical proof
+options and the RDFC-1.0 N-Quads of the document, statement by statement: see ``ecdsa_sd``.
+
+JSON-LD contexts come only from ``load_context`` (by default the files shipped in
+``besace.openbadges.contexts``): nothing is fetched, so no third party can change what a signed
+credential means.
 """
 
 import hashlib
@@ -20,11 +24,13 @@ from pyld.context_resolver import ContextResolver
 
 from .. import jsonld_contexts
 from ..errors import OpenBadgesError, UnknownContextError
+from . import ecdsa_sd
 
 ContextLoader = Callable[[str], dict[str, Any]]
 
 RDFC_SUITES = frozenset({"eddsa-rdfc-2022", "eddsa-2022"})  # eddsa-2022: its pre-2023 name
 JCS_SUITES = frozenset({"eddsa-jcs-2022"})
+ECDSA_SD_SUITES = frozenset({ecdsa_sd.SUITE})
 LEGACY_TYPES = frozenset({"Ed25519Signature2020"})
 
 
@@ -39,12 +45,25 @@ class ContextError(OpenBadgesError):
 def is_supported(proof: Mapping[str, Any]) -> bool:
     kind, suite = proof.get("type"), proof.get("cryptosuite")
     if kind == "DataIntegrityProof":
-        return isinstance(suite, str) and suite in RDFC_SUITES | JCS_SUITES
+        return isinstance(suite, str) and suite in RDFC_SUITES | JCS_SUITES | ECDSA_SD_SUITES
     return isinstance(kind, str) and kind in LEGACY_TYPES
 
 
 def signed_bytes(document: Mapping[str, Any], proof: Mapping[str, Any], load_context: ContextLoader) -> bytes:
     """What the issuer signed: the two SHA-256 hashes, proof options first."""
+    unsecured, options = _unsecured_and_options(document, proof)
+    if proof.get("type") == "DataIntegrityProof" and proof.get("cryptosuite") == "eddsa-jcs-2022":
+        canonical_options, canonical_document = jcs(options), jcs(unsecured)
+    else:
+        canonical_options = rdfc(options, load_context).encode("utf-8")
+        canonical_document = rdfc(unsecured, load_context).encode("utf-8")
+    return hashlib.sha256(canonical_options).digest() + hashlib.sha256(canonical_document).digest()
+
+
+def _unsecured_and_options(
+    document: Mapping[str, Any], proof: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document without its proof, and the proof options (no proofValue) with the document's @context."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in options:
@@ -54,27 +73,29 @@ def signed_bytes(document: Mapping[str, Any], proof: Mapping[str, Any], load_con
             raise ProofError("the proof's @context does not start the document's @context")
         unsecured["@context"] = options["@context"]
     options["@context"] = unsecured.get("@context")
-    if proof.get("type") == "DataIntegrityProof" and proof.get("cryptosuite") == "eddsa-jcs-2022":
-        canonical_options, canonical_document = jcs(options), jcs(unsecured)
-    else:
-        canonical_options = rdfc(options, load_context).encode("utf-8")
-        canonical_document = rdfc(unsecured, load_context).encode("utf-8")
-    return hashlib.sha256(canonical_options).digest() + hashlib.sha256(canonical_document).digest()
+    return unsecured, options
 
 
 def verify_proof(
     document: Mapping[str, Any],
     proof: Mapping[str, Any],
-    public_key: Ed25519PublicKey,
+    public_key: Any,
     load_context: ContextLoader = jsonld_contexts.load_context,
 ) -> None:
-    """Raise ProofError unless ``proof`` is a valid signature of ``document`` by ``public_key``."""
+    """Raise ProofError unless ``proof`` is a valid signature of ``document`` by ``public_key``.
+
+    ``public_key`` is a pyca/cryptography public key: Ed25519 for the EdDSA suites, P-256 for
+    ecdsa-sd-2023.
+    """
     if not is_supported(proof):
         raise ProofError(
             f"unsupported proof type {proof.get('type')!r:.60} / {proof.get('cryptosuite')!r:.60}"
         )
     if proof.get("proofPurpose") != "assertionMethod":
         raise ProofError("the proof's purpose is not assertionMethod")
+    if proof.get("type") == "DataIntegrityProof" and proof.get("cryptosuite") in ECDSA_SD_SUITES:
+        _verify_ecdsa_sd(document, proof, public_key, load_context)
+        return
     if not isinstance(public_key, Ed25519PublicKey):
         raise ProofError("the verification method is not an Ed25519 key")
     signature = decode_proof_value(proof.get("proofValue"))
@@ -83,6 +104,18 @@ def verify_proof(
         public_key.verify(signature, message)
     except InvalidSignature as error:
         raise ProofError("the signature does not match the credential (altered, or another key)") from error
+
+
+def _verify_ecdsa_sd(
+    document: Mapping[str, Any], proof: Mapping[str, Any], public_key: Any, load_context: ContextLoader
+) -> None:
+    unsecured, options = _unsecured_and_options(document, proof)
+    proof_hash = hashlib.sha256(rdfc(options, load_context).encode("utf-8")).digest()
+    nquads = rdfc(unsecured, load_context)
+    try:
+        ecdsa_sd.verify_derived_proof(proof.get("proofValue"), public_key, proof_hash, nquads)
+    except ecdsa_sd.SelectiveDisclosureError as error:
+        raise ProofError(str(error)) from error
 
 
 def decode_proof_value(value: object) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import base58
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jwcrypto import jwk
 from jwcrypto.common import JWException
@@ -21,6 +22,8 @@ from .model import Fetcher, FetchError
 
 # Multicodec prefix of an Ed25519 public key (varint 0xed), as in z6Mk... multikeys.
 _ED25519_MULTICODEC = b"\xed\x01"
+# Multicodec prefix of a P-256 public key (varint 0x1200), compressed point, as in zDn... multikeys.
+_P256_MULTICODEC = b"\x80\x24"
 _MAX_DOCUMENT_DEPTH = 64
 
 
@@ -42,23 +45,45 @@ class ResolvedKey:
 
 def ed25519_from_multibase(value: str) -> Ed25519PublicKey:
     """A ``z6Mk...`` multikey (base58btc, Ed25519 multicodec) as a public key."""
-    if not isinstance(value, str) or not value.startswith("z"):
-        raise KeyResolutionError(f"not a base58btc multibase key: {value!r:.80}")
-    try:
-        raw = base58.b58decode(value[1:])
-    except ValueError as error:
-        raise KeyResolutionError(f"not a base58btc multibase key: {value!r:.80}") from error
+    raw = _multibase_bytes(value)
     if len(raw) != 34 or not raw.startswith(_ED25519_MULTICODEC):
         raise KeyResolutionError(f"not an Ed25519 multikey: {value!r:.80}")
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
-def is_ed25519_multikey(value: str) -> bool:
+def p256_from_multikey_bytes(raw: bytes) -> ec.EllipticCurvePublicKey:
+    """A P-256 multikey's bytes (multicodec 0x1200, compressed point) as a public key."""
+    if len(raw) != 35 or not raw.startswith(_P256_MULTICODEC):
+        raise KeyResolutionError("not a P-256 multikey (multicodec 0x1200, compressed point)")
     try:
-        ed25519_from_multibase(value)
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:])
+    except ValueError as error:
+        raise KeyResolutionError("the P-256 multikey is not a point of the curve") from error
+
+
+def key_from_multibase(value: str) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
+    """A ``z6Mk...`` (Ed25519) or ``zDn...`` (P-256) multikey as a public key."""
+    raw = _multibase_bytes(value)
+    if raw.startswith(_P256_MULTICODEC):
+        return p256_from_multikey_bytes(raw)
+    return ed25519_from_multibase(value)
+
+
+def is_multikey(value: str) -> bool:
+    try:
+        key_from_multibase(value)
     except KeyResolutionError:
         return False
     return True
+
+
+def _multibase_bytes(value: str) -> bytes:
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise KeyResolutionError(f"not a base58btc multibase key: {value!r:.80}")
+    try:
+        return base58.b58decode(value[1:])
+    except ValueError as error:
+        raise KeyResolutionError(f"not a base58btc multibase key: {value!r:.80}") from error
 
 
 def key_from_jwk(value: object) -> Any:
@@ -78,7 +103,7 @@ def key_from_jwk(value: object) -> Any:
 def key_from_method(method: Mapping[str, Any]) -> Any:
     """The public key of a verification method object (Multikey, Ed25519VerificationKey2018/2020, JWK)."""
     if isinstance(method.get("publicKeyMultibase"), str):
-        return ed25519_from_multibase(method["publicKeyMultibase"])
+        return key_from_multibase(method["publicKeyMultibase"])
     if "publicKeyJwk" in method:
         return key_from_jwk(method["publicKeyJwk"])
     if isinstance(method.get("publicKeyBase58"), str):  # Ed25519VerificationKey2018
@@ -100,7 +125,7 @@ def resolve_verification_method(method_id: str, *, fetcher: Fetcher) -> Resolved
     if scheme == "did":
         return _resolve_did(method_id, fetcher)
     if scheme in ("http", "https"):
-        if is_ed25519_multikey(parts.fragment):
+        if is_multikey(parts.fragment):
             return _fragment_key(method_id, fetcher)
         return _resolve_http(method_id, fetcher)
     raise KeyResolutionError(f"unsupported verification method scheme {scheme!r:.40}")
@@ -140,7 +165,7 @@ def _resolve_did(method_id: str, fetcher: Fetcher) -> ResolvedKey:
         if fragment and fragment != multikey:
             raise KeyResolutionError("a did:key fragment must repeat the key")
         # The DID is the key itself: nothing to fetch, nothing to confirm.
-        return ResolvedKey(ed25519_from_multibase(multikey), method_id, did, confirmed=True)
+        return ResolvedKey(key_from_multibase(multikey), method_id, did, confirmed=True)
     if method == "web":
         document = fetch_json(fetcher, did_web_url(did), "DID document")
         if not isinstance(document, Mapping) or document.get("id") != did:
@@ -175,7 +200,7 @@ def _fragment_key(method_id: str, fetcher: Fetcher) -> ResolvedKey:
     the key stays unconfirmed and the caller says so.
     """
     controller, _, multikey = method_id.partition("#")
-    key = ed25519_from_multibase(multikey)
+    key = key_from_multibase(multikey)
     return ResolvedKey(key, method_id, controller, confirmed=confirm_key(key, controller, fetcher=fetcher))
 
 

@@ -1,10 +1,10 @@
 """Verification of Open Badges 3.0 credentials (W3C Verifiable Credentials), without Django.
 
 ``verify_ob3`` follows the OB 3.0 verification order: structure → proof → status → validity dates →
-recipient → image. Proofs are Data Integrity (eddsa-rdfc-2022, eddsa-jcs-2022, and the older
-eddsa-2022 and Ed25519Signature2020) or a compact JWS (VC-JWT / VC 2.0 JOSE). Every remote document (DID
-documents, key documents, status lists, issuer profiles) comes through the caller's Fetcher; JSON-LD
-contexts never do (see ``jsonld_contexts``).
+recipient → image. Proofs are Data Integrity (eddsa-rdfc-2022, eddsa-jcs-2022, the older
+eddsa-2022 and Ed25519Signature2020, and ecdsa-sd-2023 derived proofs) or a compact JWS (VC-JWT /
+VC 2.0 JOSE). Every remote document (DID documents, key documents, status lists, issuer profiles)
+comes through the caller's Fetcher; JSON-LD contexts never do (see ``jsonld_contexts``).
 """
 
 import json
@@ -143,7 +143,7 @@ class _Verification:
         if not verified:
             return self._fail(
                 CHECK_SIGNATURE,
-                "no proof Besace can check (eddsa-rdfc-2022, eddsa-jcs-2022, "
+                "no proof Besace can check (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-sd-2023, "
                 "Ed25519Signature2020 or a VC-JWT)"
                 if proofs
                 else "the credential has no proof",

@@ -70,8 +70,7 @@ DCPV_VERDICTS: dict[str, frozenset[str]] = {
     # DID document the fixtures do not hold, so offline the proof cannot be checked and the status
     # is never asked for.
     "credential-status-revoked.json": SIGNATURE,
-    # 1EdTech: VALID. ecdsa-sd-2023 (selective disclosure, P-256) is not supported by Besace.
-    "sd/derivedcredential.json": SIGNATURE,
+    "sd/derivedcredential.json": VALID,  # ecdsa-sd-2023 derived proof (selective disclosure, P-256)
     # 1EdTech: "inline schema ref probe fails". Here: its 1EdTechRevocationList (1edtech.edu) is not in
     # the fixtures, and a status that cannot be checked is not taken as "not revoked".
     "complete.json": REVOKED,
