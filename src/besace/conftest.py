@@ -14,6 +14,14 @@ from besace.issuing.models import IssuerStaff
 SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 
 
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """The read-only third-party test data (../shared/fixtures), or a skip when this checkout has none."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(f"third-party fixtures not found at {SHARED_FIXTURES.resolve()}")
+    return SHARED_FIXTURES
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 # src/besace/openbadges/tests/ -> repository root -> ../shared/fixtures (read-only, not in git)
-SHARED_FIXTURES = Path(__file__).resolve().parents[4] / ".." / "shared" / "fixtures"
+SHARED_FIXTURES = Path(__file__).resolve().parents[5] / "shared" / "fixtures"
 
 SVG_BYTES = b"""<?xml version="1.0" encoding="UTF-8"?>
 <!-- a designer's comment, kept as is -->
