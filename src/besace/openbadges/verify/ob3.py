@@ -94,9 +94,12 @@ class _Verification:
             credential, verification_type="vc-jwt" if jwt else "data-integrity", original=original
         )
 
-        signed = self._check_jwt(jwt, credential) if jwt else self._check_proofs(credential)
-        if signed:
-            self._check_status(credential)
+        if jwt:
+            self._check_jwt(jwt, credential)
+        else:
+            self._check_proofs(credential)
+        # Asked even when the proof fails: that the issuer revoked the badge is worth knowing too.
+        self._check_status(credential)
         self._check_dates(credential, jwt)
         self._check_recipient(credential)
         self._check_image(credential)
