@@ -50,3 +50,26 @@ def test_it_refuses_an_oversized_file(client, settings):
     response = client.post("/verify/", {"image": SimpleUploadedFile("big.png", b"x" * 500)})
     assert response.status_code == 400
     assert "too large" in response.content.decode()
+
+
+def test_it_lists_who_endorses_the_badge():
+    from django.template.loader import render_to_string
+
+    badge = {
+        "version": "2.0",
+        "achievement": {"name": "Robotics", "alignments": []},
+        "issuer": {"name": "Issuer"},
+        "evidence": [],
+        "endorsements": [
+            {
+                "type": "Endorsement",
+                "issuer": {"id": "https://endorser.example/", "name": "Robot Guild"},
+                "claim": {"id": "https://a.example/badge", "endorsementComment": "Rigorous criteria."},
+            },
+            {"type": ["VerifiableCredential", "EndorsementCredential"], "issuer": "javascript:alert(1)"},
+        ],
+    }
+    html = render_to_string("verify/badge_facts.html", {"badge": badge})
+    assert "Robot Guild" in html and "Rigorous criteria." in html
+    assert 'href="https://endorser.example/"' in html
+    assert "javascript:" not in html and "An endorser" in html
