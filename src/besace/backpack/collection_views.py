@@ -120,16 +120,19 @@ def collection_detail(request, public_id: str):
     return render(request, "backpack/collection_detail.html", context)
 
 
-@login_required
-@require_POST
-def collection_badge_add(request, public_id: str):
-    collection = _own_collection(request, public_id)
-    entry = _own_badge(request, request.POST.get("badge", ""))
+def _add_to_collection(request, collection, entry) -> None:
     organise.collection_badge_add(collection=collection, entry=entry, actor=request.user)
     messages.success(
         request,
         _("“%(badge)s” added to “%(collection)s”.") % {"badge": entry.name, "collection": collection.name},
     )
+
+
+@login_required
+@require_POST
+def collection_badge_add(request, public_id: str):
+    collection = _own_collection(request, public_id)
+    _add_to_collection(request, collection, _own_badge(request, request.POST.get("badge", "")))
     return redirect("backpack:collection", collection.public_id)
 
 
@@ -138,12 +141,7 @@ def collection_badge_add(request, public_id: str):
 def badge_collection_add(request, public_id: str):
     """From a badge's page: into the collection chosen in the form."""
     entry = _own_badge(request, public_id)
-    collection = _own_collection(request, request.POST.get("collection", ""))
-    organise.collection_badge_add(collection=collection, entry=entry, actor=request.user)
-    messages.success(
-        request,
-        _("“%(badge)s” added to “%(collection)s”.") % {"badge": entry.name, "collection": collection.name},
-    )
+    _add_to_collection(request, _own_collection(request, request.POST.get("collection", "")), entry)
     response = redirect("backpack:badge", entry.public_id)
     response["Location"] += "#collections"
     return response
