@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "besace.verify",
     "besace.devmail",
     "besace.demo",
+    "besace.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from besace.accounts.views import language_switch
 from besace.api.api import api
+from besace.api.badgr import badgr_api
+from besace.api.token_view import token as api_token
 from besace.backpack import views as backpack_views
 from besace.core import views as core_views
 from besace.verify.views import verify_page
@@ -21,6 +23,8 @@ urlpatterns = [
     path("claim/<str:token>/decline/", backpack_views.claim_decline, name="claim_decline"),
     path("verify/", verify_page, name="verify"),
     path("api/", api.urls),
+    path("o/token", api_token, name="api_token"),  # Badgr-compatible (Moodle OBv2.0 backpack)
+    path("v2/", badgr_api.urls),
     path("admin/", admin.site.urls),
 ]
 

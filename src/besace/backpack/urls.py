@@ -25,6 +25,12 @@ urlpatterns = [
         {"signed": True},
         name="download_signed",
     ),
+    path(
+        "badges/<slug:public_id>/download/hosted/",
+        views.badge_download,
+        {"signed": False},
+        name="download_hosted",
+    ),
     # Organise: visibility, tags and the earner's own evidence of a badge
     path("badges/<slug:public_id>/visibility/", organise_views.badge_visibility, name="badge_visibility"),
     path("badges/<slug:public_id>/tags/", organise_views.badge_tags, name="badge_tags"),

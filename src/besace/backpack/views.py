@@ -141,12 +141,15 @@ def badge_image(request, public_id: str):
 
 
 @login_required
-def badge_download(request, public_id: str, signed: bool = False):
+def badge_download(request, public_id: str, signed: bool | None = None):
+    """The badge as a baked image: by default the form its badge class delivers (signed or hosted)."""
     entry = selectors.backpack_badge_get(request.user, public_id)
     if entry is None:
         raise Http404
     if entry.assertion is None:
         return imported_badge_download(entry)
+    if signed is None:
+        signed = entry.assertion.delivers_signed
     response = assertion_baked(request, public_id, entry.assertion.badge_class.image_kind, signed=signed)
     if "Content-Disposition" in response:  # absent when a revoked badge has no signed form
         response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from besace.issuing.images import validate_badge_image
-from besace.issuing.models import Assertion, Issuer, IssuerStaff
+from besace.issuing.models import Assertion, BadgeClass, Issuer, IssuerStaff
 
 
 class ImageField(forms.FileField):
@@ -45,6 +45,20 @@ class BadgeClassForm(forms.Form):
     )
     expires_on = forms.DateTimeField(
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # Not required: a client that leaves it out (an older form, a script) gets the default, hosted.
+    verification = forms.TypedChoiceField(
+        label=_("Verification"),
+        choices=BadgeClass.Verification.choices,
+        initial=BadgeClass.Verification.HOSTED,
+        required=False,
+        empty_value=BadgeClass.Verification.HOSTED,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "What the earner downloads as the badge. Hosted: the image points to the badge's page on "
+            "Besace, where it is checked. Signed: the image carries the issuer's digital signature, so it "
+            "can be checked even where Besace cannot be reached. Both forms stay available."
+        ),
     )
 
     def clean_tags(self) -> list[str]:

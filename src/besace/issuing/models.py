@@ -77,6 +77,12 @@ class SigningKey(models.Model):
 
 
 class BadgeClass(models.Model):
+    class Verification(models.TextChoices):
+        """Which form of its assertions the earner receives as "the" badge (both forms always exist)."""
+
+        HOSTED = "hosted", _("Hosted (verified at its URL on Besace)")
+        SIGNED = "signed", _("Signed (verifiable offline with the issuer's key)")
+
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes")
     name = models.CharField(_("name"), max_length=200)
@@ -87,6 +93,9 @@ class BadgeClass(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     expires_after_days = models.PositiveIntegerField(_("expires after (days)"), null=True, blank=True)
     expires_on = models.DateTimeField(_("expires on"), null=True, blank=True)
+    verification = models.CharField(
+        _("verification"), max_length=10, choices=Verification.choices, default=Verification.HOSTED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,5 +209,22 @@ class Assertion(models.Model):
         return public_url("public:assertion_signed_svg", self.public_id)
 
     @property
-    def baked_url(self) -> str:
+    def hosted_baked_url(self) -> str:
+        """The image baked with the hosted form."""
         return self.baked_svg_url if self.badge_class.image_kind == "svg" else self.baked_png_url
+
+    @property
+    def signed_baked_url(self) -> str:
+        """The image baked with the signed form (410 once revoked)."""
+        return self.signed_svg_url if self.badge_class.image_kind == "svg" else self.signed_png_url
+
+    @property
+    def delivers_signed(self) -> bool:
+        """Whether the earner gets the signed form as "the" badge: the badge class says so, and the award
+        is not revoked (Besace does not sign a revoked badge again, so the hosted form stays)."""
+        return self.badge_class.verification == BadgeClass.Verification.SIGNED and not self.revoked
+
+    @property
+    def baked_url(self) -> str:
+        """ "The" badge image the earner receives: signed or hosted, as its badge class says."""
+        return self.signed_baked_url if self.delivers_signed else self.hosted_baked_url

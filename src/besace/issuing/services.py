@@ -96,6 +96,7 @@ def badge_class_create(
     tags: list[str] | None = None,
     expires_after_days: int | None = None,
     expires_on: datetime.datetime | None = None,
+    verification: str = BadgeClass.Verification.HOSTED,
     alignments: list[dict] | None = None,
 ) -> BadgeClass:
     if not (criteria_text or criteria_url):
@@ -109,12 +110,15 @@ def badge_class_create(
         tags=sorted({t.strip() for t in tags or [] if t.strip()}),
         expires_after_days=expires_after_days,
         expires_on=expires_on,
+        verification=verification,
     )
     _image_store(badge_class.image, image, stem=badge_class.public_id)
     badge_class.save()
     for position, alignment in enumerate(alignments or []):
         Alignment.objects.create(badge_class=badge_class, position=position, **alignment)
-    audit_record(action="badgeclass.created", target=badge_class, actor=actor, name=name)
+    audit_record(
+        action="badgeclass.created", target=badge_class, actor=actor, name=name, verification=verification
+    )
     return badge_class
 
 

@@ -197,6 +197,21 @@ def test_signed_svg_is_valid(award, svg_badge_class, tmp_path):
     assert_clean(run_validator(baked, recipient=EARNER), assertion.signed_id)
 
 
+def test_a_signed_badge_class_delivers_a_valid_signed_badge_and_a_valid_hosted_one(
+    award, badge_class, tmp_path
+):
+    """Issue 4: the earner's default download is the signed image; the hosted URL, whose ``image`` is now
+    that signed image, still validates."""
+    badge_class.verification = badge_class.Verification.SIGNED
+    badge_class.save()
+    assertion = award(EARNER)
+    assert assertion.baked_url == assertion.signed_png_url
+
+    baked = download(assertion.baked_url, tmp_path / "default.png")
+    assert_clean(run_validator(baked, recipient=EARNER), assertion.signed_id)
+    assert_clean(run_validator(assertion.public_url), assertion.public_url)
+
+
 # --- revocation -----------------------------------------------------------------------------------------
 
 
