@@ -8,7 +8,6 @@ image may point to.
 """
 
 import base64
-from datetime import datetime
 from urllib.parse import quote
 
 import segno
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from PIL import ImageFile
 
 from besace.backpack.models import BackpackBadge
+from besace.core.dates import parse_iso_datetime
 from besace.openbadges.images import sniff_image_type
 from besace.openbadges.pdf import attachment_name
 
@@ -99,7 +99,7 @@ def certificate_context(entry: BackpackBadge, *, language: str) -> dict:
     badge = entry.normalised
     achievement = badge.get("achievement") or {}
     verification_url = verification_url_of(entry)
-    expires = _datetime(badge.get("expires"))
+    expires = parse_iso_datetime(badge.get("expires"))
     issuer = badge.get("issuer") or {}
     return {
         "language": language,
@@ -115,7 +115,7 @@ def certificate_context(entry: BackpackBadge, *, language: str) -> dict:
             for alignment in achievement.get("alignments") or ()
         ],
         "recipient_name": recipient_name_of(entry),
-        "issued_on": _datetime(badge.get("issued_on")),
+        "issued_on": parse_iso_datetime(badge.get("issued_on")),
         "expires": expires,
         "expired": expires is not None and expires <= timezone.now(),
         "credential_id": badge.get("id") or entry.badge_id,
@@ -179,12 +179,3 @@ def _read(file) -> bytes | None:
 
 def _web_url(value: str | None) -> str:
     return value if isinstance(value, str) and value.startswith(("https://", "http://")) else ""
-
-
-def _datetime(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None

@@ -1,7 +1,6 @@
-from datetime import datetime
-
 from django import template
 
+from besace.core.dates import parse_iso_datetime
 from besace.core.text import markdown_to_safe_html
 
 register = template.Library()
@@ -15,9 +14,4 @@ def markdown(text: str):
 @register.filter
 def iso_datetime(value: str | None):
     """An ISO 8601 string (as stored in JSON) as a datetime, for the `date` filter."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_iso_datetime(value)

@@ -25,6 +25,7 @@ from pyld.context_resolver import ContextResolver
 from .. import jsonld_contexts
 from ..errors import OpenBadgesError, UnknownContextError
 from . import ecdsa_sd
+from .values import as_list
 
 ContextLoader = Callable[[str], dict[str, Any]]
 
@@ -68,8 +69,8 @@ def _unsecured_and_options(
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in options:
         # The proof's own context must be a prefix of the document's (VC DI EdDSA, verify step 4).
-        proof_context = _as_list(options["@context"])
-        if _as_list(unsecured.get("@context"))[: len(proof_context)] != proof_context:
+        proof_context = as_list(options["@context"])
+        if as_list(unsecured.get("@context"))[: len(proof_context)] != proof_context:
             raise ProofError("the proof's @context does not start the document's @context")
         unsecured["@context"] = options["@context"]
     options["@context"] = unsecured.get("@context")
@@ -169,7 +170,7 @@ def rdfc(document: Mapping[str, Any], load_context: ContextLoader) -> str:
         if missing:
             message = f"no JSON-LD context is shipped for {missing[0]} (contexts are never fetched)"
             raise ContextError(message) from None
-        raise ContextError(f"invalid JSON-LD: {_root_cause(error)}") from error
+        raise ContextError(f"invalid JSON-LD: {jsonld_error_message(error)}") from error
     except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
         # pyld raises plain Python errors on some malformed inputs (e.g. non-string @id).
         raise ContextError(f"invalid JSON-LD: {type(error).__name__}") from error
@@ -178,13 +179,8 @@ def rdfc(document: Mapping[str, Any], load_context: ContextLoader) -> str:
     return result
 
 
-def _root_cause(error: BaseException) -> str:
+def jsonld_error_message(error: BaseException) -> str:
+    """The innermost pyld error's first line: what went wrong, without pyld's wrapping."""
     while error.__cause__ is not None and isinstance(error.__cause__, jsonld.JsonLdError):
         error = error.__cause__
     return str(getattr(error, "message", error)).splitlines()[0][:200]
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]

@@ -41,6 +41,7 @@ from .model import (
     Version,
 )
 from .ob2_extensions import check_extensions
+from .values import as_list
 
 # Limits on untrusted JSON, far above any real badge document.
 MAX_DOCUMENT_CHARACTERS = 2 * 1024 * 1024
@@ -677,12 +678,6 @@ def authority(url: str) -> str:
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return ""
     return netloc.rpartition("@")[2].lower()
-
-
-def as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def as_bool(value: object) -> bool:

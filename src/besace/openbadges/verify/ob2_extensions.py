@@ -24,6 +24,8 @@ from pyld.context_resolver import ContextResolver
 from ..errors import UnknownContextError, UnknownSchemaError
 from ..json_schemas import load_schema
 from ..jsonld_contexts import OB2_CONTEXT, _lookup_key, load_context
+from .data_integrity import jsonld_error_message
+from .values import as_list
 
 _OB2_KEYS = frozenset(_lookup_key(url) for url in (OB2_CONTEXT, "https://openbadgespec.org/v2/context.json"))
 _EXTENSION = "Extension"
@@ -74,7 +76,7 @@ def check_extensions(document: dict[str, Any], where: str) -> ExtensionFindings:
 def _check_node(
     node: dict[str, Any], name: str, validations: list[_Validation], unknown: bool, found: ExtensionFindings
 ) -> None:
-    types = [kind for kind in _as_list(node.get("type")) if isinstance(kind, str) and kind != _EXTENSION]
+    types = [kind for kind in as_list(node.get("type")) if isinstance(kind, str) and kind != _EXTENSION]
     expanded = {_expand_type(kind) for kind in types}
     matching = [v for v in validations if _expand_type(v.validates_type) in expanded]
     if not matching:
@@ -117,7 +119,7 @@ def _context_urls(document: object) -> list[str]:
     """Every context URL the document names, at any depth, except the OB 2.0 one (in order, once each)."""
     urls: dict[str, str] = {}
     for node in _objects(document):
-        for entry in _as_list(node.get("@context")):
+        for entry in as_list(node.get("@context")):
             if isinstance(entry, str) and _lookup_key(entry) not in _OB2_KEYS:
                 urls.setdefault(_lookup_key(entry), entry)
     return list(urls.values())
@@ -127,7 +129,7 @@ def _mentions_extension(document: object) -> bool:
     return any(
         isinstance(kind, str) and kind.rsplit("#", 1)[-1].rsplit(":", 1)[-1] == _EXTENSION
         for node in _objects(document)
-        for kind in _as_list(node.get("type", node.get("@type")))
+        for kind in as_list(node.get("type", node.get("@type")))
     )
 
 
@@ -149,7 +151,7 @@ def _extension_nodes(value: object, path: str = "") -> Iterator[tuple[str, dict[
         return
     if not isinstance(value, dict):
         return
-    if _EXTENSION in _as_list(value.get("type")):
+    if _EXTENSION in as_list(value.get("type")):
         yield path, value
     for key, item in value.items():
         if key not in ("id", "type", "@context"):
@@ -163,7 +165,7 @@ def _validations(url: str) -> list[_Validation]:
     compacted = _compact(context, OB2_CONTEXT)
     return [
         _Validation(url, context.get("@context"), entry["validatesType"], entry["validationSchema"])
-        for entry in _as_list(compacted.get("validation"))
+        for entry in as_list(compacted.get("validation"))
         if isinstance(entry, dict)
         and isinstance(entry.get("validatesType"), str)
         and isinstance(entry.get("validationSchema"), str)
@@ -189,10 +191,7 @@ def _compact(document: dict[str, Any], context: object) -> dict[str, Any]:
     try:
         result = jsonld.compact(document, {"@context": context}, _options(strict=False))
     except jsonld.JsonLdError as error:
-        while error.__cause__ is not None and isinstance(error.__cause__, jsonld.JsonLdError):
-            error = error.__cause__
-        message = str(getattr(error, "message", error)).splitlines()[0][:200]
-        raise _NotJsonLd(f"invalid JSON-LD: {message}") from None
+        raise _NotJsonLd(f"invalid JSON-LD: {jsonld_error_message(error)}") from None
     except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
         raise _NotJsonLd(f"invalid JSON-LD: {type(error).__name__}") from None
     if not isinstance(result, dict):
@@ -217,9 +216,3 @@ def _options(*, strict: bool) -> dict[str, Any]:
 
     # A resolver of our own: pyld's default one caches contexts process-wide, keyed by URL only.
     return {"documentLoader": loader, "contextResolver": ContextResolver({}, loader)}
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]

@@ -5,6 +5,7 @@ from typing import Any
 
 from .dates import parse_datetime, valid_from, valid_until
 from .model import AchievementInfo, Alignment, Evidence, IssuerInfo, NormalisedBadge, RecipientInfo
+from .values import as_list
 
 
 def normalise(credential: Mapping[str, Any], *, verification_type: str, original: str) -> NormalisedBadge:
@@ -19,10 +20,8 @@ def normalise(credential: Mapping[str, Any], *, verification_type: str, original
         issued_on=parse_datetime(valid_from(credential)),
         expires=parse_datetime(valid_until(credential)),
         narrative=_text(subject.get("narrative")),
-        evidence=tuple(_evidence(e) for e in _as_list(credential.get("evidence")) if isinstance(e, Mapping)),
-        endorsements=tuple(
-            dict(e) for e in _as_list(credential.get("endorsement")) if isinstance(e, Mapping)
-        ),
+        evidence=tuple(_evidence(e) for e in as_list(credential.get("evidence")) if isinstance(e, Mapping)),
+        endorsements=tuple(dict(e) for e in as_list(credential.get("endorsement")) if isinstance(e, Mapping)),
         verification_type=verification_type,
         original=original,
     )
@@ -32,7 +31,7 @@ def email_identities(subject: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The subject's IdentityObjects that name an e-mail address (hashed or not)."""
     return [
         identity
-        for identity in _as_list(subject.get("identifier"))
+        for identity in as_list(subject.get("identifier"))
         if isinstance(identity, Mapping)
         and identity.get("identityType") == "emailAddress"
         and isinstance(identity.get("identityHash"), str)
@@ -52,7 +51,7 @@ def recipient(subject: Mapping[str, Any]) -> RecipientInfo:
         )
     if isinstance(subject.get("id"), str):
         return RecipientInfo(identity=subject["id"], type="id")
-    for identity in _as_list(subject.get("identifier")):
+    for identity in as_list(subject.get("identifier")):
         if isinstance(identity, Mapping) and isinstance(identity.get("identityHash"), str):
             return RecipientInfo(
                 identity=identity["identityHash"],
@@ -105,10 +104,10 @@ def _achievement(achievement: Mapping[str, Any]) -> AchievementInfo:
                 target_framework=_text(a.get("targetFramework")),
                 target_code=_text(a.get("targetCode")),
             )
-            for a in _as_list(achievement.get("alignment"))
+            for a in as_list(achievement.get("alignment"))
             if isinstance(a, Mapping) and isinstance(a.get("targetName"), str)
         ),
-        tags=tuple(t for t in _as_list(achievement.get("tag")) if isinstance(t, str)),
+        tags=tuple(t for t in as_list(achievement.get("tag")) if isinstance(t, str)),
     )
 
 
@@ -127,9 +126,3 @@ def _mapping(value: object) -> Mapping[str, Any]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import jsonld_contexts
 from .dates import parse_datetime, valid_from, valid_until
+from .values import as_list
 
 VC1_CONTEXT = jsonld_contexts.VC1_CONTEXT
 VC2_CONTEXT = jsonld_contexts.VC2_CONTEXT
@@ -80,19 +81,19 @@ def schema_problems(credential: Mapping[str, Any]) -> list[str]:
     problems += _issuer_problems(credential.get("issuer"))
     problems += _date_problems(credential)
     problems += _subject_problems(credential.get("credentialSubject"))
-    for index, evidence in enumerate(_as_list(credential.get("evidence"))):
+    for index, evidence in enumerate(as_list(credential.get("evidence"))):
         problems += _typed(evidence, "Evidence", f"evidence[{index}]")
-    for index, proof in enumerate(_as_list(credential.get("proof"))):
+    for index, proof in enumerate(as_list(credential.get("proof"))):
         if not isinstance(proof, Mapping) or not isinstance(proof.get("type"), str):
             problems.append(f"proof[{index}] has no type")
-    for index, status in enumerate(_as_list(credential.get("credentialStatus"))):
+    for index, status in enumerate(as_list(credential.get("credentialStatus"))):
         if not isinstance(status, Mapping) or not isinstance(status.get("type"), str):
             problems.append(f"credentialStatus[{index}] has no type")
     return problems
 
 
 def _context_problems(context: object) -> list[str]:
-    contexts = _as_list(context)
+    contexts = as_list(context)
     if not contexts:
         return ["@context is missing"]
     if contexts[0] not in (VC1_CONTEXT, VC2_CONTEXT):
@@ -119,7 +120,7 @@ def _date_problems(credential: Mapping[str, Any]) -> list[str]:
     problems = []
     start, end = valid_from(credential), valid_until(credential)
     if start is None:
-        is_vc2 = _as_list(credential.get("@context"))[:1] == [VC2_CONTEXT]
+        is_vc2 = as_list(credential.get("@context"))[:1] == [VC2_CONTEXT]
         problems.append("validFrom is missing" if is_vc2 else "issuanceDate is missing")
     if start is not None and parse_datetime(start) is None:
         problems.append(f"validFrom / issuanceDate {start!r:.60} is not a date-time with a time zone")
@@ -132,7 +133,7 @@ def _subject_problems(subject: object) -> list[str]:
     if not isinstance(subject, Mapping):
         return ["credentialSubject is missing or not a single object"]
     problems = _typed(subject, "AchievementSubject", "credentialSubject")
-    for index, identity in enumerate(_as_list(subject.get("identifier"))):
+    for index, identity in enumerate(as_list(subject.get("identifier"))):
         where = f"credentialSubject.identifier[{index}]"
         if isinstance(identity, Mapping):
             if not isinstance(identity.get("identityHash"), str):
@@ -159,7 +160,7 @@ def _parts_problems(node: Mapping[str, Any], parts: Mapping[str, str], where: st
     problems: list[str] = []
     for key, expected in parts.items():
         values = node.get(key)
-        for index, item in enumerate(_as_list(values)):
+        for index, item in enumerate(as_list(values)):
             path = f"{where}.{key}[{index}]" if isinstance(values, list) else f"{where}.{key}"
             if isinstance(item, str) and key in ("resultDescription", "creator", "source", "parentOrg"):
                 continue  # a reference (URI) to an object defined elsewhere
@@ -184,9 +185,3 @@ def _typed(node: object, expected: str, where: str) -> list[str]:
 
 def _is_context(value: object) -> bool:
     return isinstance(value, str | Mapping)
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
