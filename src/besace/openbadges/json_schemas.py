@@ -8,10 +8,9 @@ import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import UnknownSchemaError
-from .jsonld_contexts import _lookup_key
+from .jsonld_contexts import lookup_key, shipped_filename
 
 SCHEMAS: dict[str, str] = {
     # w3id.org redirects to openbadgespec.org; the extension contexts name the w3id.org address.
@@ -24,13 +23,12 @@ SCHEMAS: dict[str, str] = {
     for host in ("w3id.org/openbadges", "openbadgespec.org")
 }
 
-_FILENAME_BY_KEY = {_lookup_key(url): filename for url, filename in SCHEMAS.items()}
+_FILENAME_BY_KEY = {lookup_key(url): filename for url, filename in SCHEMAS.items()}
 
 
 def load_schema(url: str) -> dict[str, Any]:
     """The shipped JSON schema for ``url`` (http or https, as contexts), parsed (a fresh copy each call)."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    filename = _FILENAME_BY_KEY.get(_lookup_key(url)) if scheme in ("http", "https") else None
+    filename = shipped_filename(url, _FILENAME_BY_KEY)
     if filename is None:
         raise UnknownSchemaError(f"no JSON schema is shipped for {url!r}")
     document: dict[str, Any] = json.loads(_read(filename))

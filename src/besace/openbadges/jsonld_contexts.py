@@ -6,6 +6,7 @@ the ``contexts/`` folder next to this module; its README.md says where each came
 """
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -56,17 +57,20 @@ CONTEXTS: dict[str, str] = {
 }
 
 
-def _lookup_key(url: str) -> str:
+def lookup_key(url: str) -> str:
     """Fold the spellings documents use for one context: http or https, host case,
-    trailing slash, and a ``.json``/``.jsonld`` suffix."""
-    parts = urlsplit(url.strip())
+    trailing slash, and a ``.json``/``.jsonld`` suffix. A malformed URL is its own key."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unbalanced "[" in the host, from a hostile document
+        return url.strip()
     path = parts.path.rstrip("/")
     for suffix in (".jsonld", ".json"):
         path = path.removesuffix(suffix)
     return f"{parts.netloc.lower()}{path}"
 
 
-_FILENAME_BY_KEY = {_lookup_key(url): filename for url, filename in CONTEXTS.items()}
+_FILENAME_BY_KEY = {lookup_key(url): filename for url, filename in CONTEXTS.items()}
 
 
 def context_bytes(url: str) -> bytes:
@@ -80,9 +84,17 @@ def load_context(url: str) -> dict[str, Any]:
     return document
 
 
+def shipped_filename(url: str, filenames_by_key: Mapping[str, str]) -> str | None:
+    """The file shipped for the http(s) ``url`` in the table; None for any other URL, malformed ones too."""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return filenames_by_key.get(lookup_key(url)) if scheme in ("http", "https") else None
+
+
 def _filename(url: str) -> str:
-    scheme = urlsplit(url.strip()).scheme.lower()
-    filename = _FILENAME_BY_KEY.get(_lookup_key(url)) if scheme in ("http", "https") else None
+    filename = shipped_filename(url, _FILENAME_BY_KEY)
     if filename is None:
         raise UnknownContextError(f"no JSON-LD context is shipped for {url!r}")
     return filename

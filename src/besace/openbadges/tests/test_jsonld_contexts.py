@@ -136,3 +136,13 @@ def test_the_status_list_context_agrees_with_the_vc2_context():
     }
     for term in shared_terms:
         assert status[term] == vc2[term], term
+
+
+def test_a_malformed_context_url_is_unknown_not_an_error():
+    # Found by fuzzing: urlsplit raises ValueError on an unbalanced "[" in the host.
+    from besace.openbadges.errors import UnknownContextError
+    from besace.openbadges.jsonld_contexts import load_context, lookup_key
+
+    assert lookup_key("A://[") == "A://["
+    with pytest.raises(UnknownContextError):
+        load_context("https://[/context.json")

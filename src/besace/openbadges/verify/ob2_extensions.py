@@ -23,11 +23,11 @@ from pyld.context_resolver import ContextResolver
 
 from ..errors import UnknownContextError, UnknownSchemaError
 from ..json_schemas import load_schema
-from ..jsonld_contexts import OB2_CONTEXT, _lookup_key, load_context
+from ..jsonld_contexts import OB2_CONTEXT, load_context, lookup_key
 from .data_integrity import jsonld_error_message
 from .values import as_list
 
-_OB2_KEYS = frozenset(_lookup_key(url) for url in (OB2_CONTEXT, "https://openbadgespec.org/v2/context.json"))
+_OB2_KEYS = frozenset(lookup_key(url) for url in (OB2_CONTEXT, "https://openbadgespec.org/v2/context.json"))
 _EXTENSION = "Extension"
 
 
@@ -120,8 +120,8 @@ def _context_urls(document: object) -> list[str]:
     urls: dict[str, str] = {}
     for node in _objects(document):
         for entry in as_list(node.get("@context")):
-            if isinstance(entry, str) and _lookup_key(entry) not in _OB2_KEYS:
-                urls.setdefault(_lookup_key(entry), entry)
+            if isinstance(entry, str) and lookup_key(entry) not in _OB2_KEYS:
+                urls.setdefault(lookup_key(entry), entry)
     return list(urls.values())
 
 
