@@ -5,10 +5,11 @@ awards. Nobody else sees an issuer's management pages or unpublished data.
 
 Backpack badges and collections: their owner always sees them; anyone else sees them as their visibility
 says (public: anyone; signed-in users: any signed-in account; private: nobody else). A badge revoked by
-its issuer is never shown to anyone but its owner, whatever its visibility. A collection others may see
-shows them only the badges they may see one by one: a public collection holding a private badge shows
-it to nobody else. Pages, gallery, search, feeds and APIs all ask the functions below; a private badge
-never appears to anyone else anywhere.
+its issuer, or one a connected app sent that still waits for its owner's approval, is never shown to
+anyone but its owner, whatever its visibility. A collection others may see shows them only the badges
+they may see one by one: a public collection holding a private badge shows it to nobody else. Pages,
+gallery, search, feeds and APIs all ask the functions below; a private badge never appears to anyone
+else anywhere.
 """
 
 from django.db.models import Q, QuerySet
@@ -69,7 +70,11 @@ def badge_visible_to(viewer, entry: BackpackBadge) -> bool:
     """May `viewer` (a user, AnonymousUser or None) see this backpack badge?"""
     if _is_owner(viewer, entry.owner_id):
         return True
-    return not entry.is_revoked and entry.visibility in _levels_for(viewer)
+    return (
+        entry.state == BackpackBadge.State.ACCEPTED
+        and not entry.is_revoked
+        and entry.visibility in _levels_for(viewer)
+    )
 
 
 def collection_visible_to(viewer, collection: Collection) -> bool:
@@ -82,6 +87,7 @@ def _badges_shown(viewer, prefix: str = "") -> Q:
     shown = Q(
         **{
             f"{prefix}visibility__in": _levels_for(viewer),
+            f"{prefix}state": BackpackBadge.State.ACCEPTED,
             f"{prefix}revoked": False,  # imported badges, as last verified
             f"{prefix}assertion__revoked_at__isnull": True,  # Besace awards, live (also: no assertion)
         }

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from besace.accounts.models import User
 from besace.accounts.services import consent_record
 
 
@@ -40,3 +41,11 @@ class SignupExtraForm(DataProtectionForm):
         user.language = getattr(request, "LANGUAGE_CODE", "") or ""
         user.save()
         consent_record(user=user)
+
+
+class PushedBadgesForm(forms.Form):
+    pushed_badges = forms.ChoiceField(
+        label=_("Badges sent to my backpack by connected apps"),
+        choices=User.PushedBadges.choices,
+        widget=forms.RadioSelect,
+    )

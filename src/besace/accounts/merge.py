@@ -108,6 +108,7 @@ def _keys(entry: BackpackBadge) -> list[str]:
 
 def _richness(entry: BackpackBadge) -> tuple:
     return (
+        entry.state == BackpackBadge.State.ACCEPTED,  # the earner said yes to it in one account
         entry.assertion_id is not None,  # an award on Besace is read live from its issuer
         entry.earner_evidence.count(),
         len(entry.tags),

@@ -32,10 +32,21 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """An account: signs in with its primary e-mail address; may own several verified addresses."""
 
+    class PushedBadges(models.TextChoices):
+        ADD = "add", _("Add them directly")
+        ASK = "ask", _("Ask me first")
+
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     language = models.CharField(
         _("language"), max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
+    # Moodle's "transfer to backpack" users expect to see the badge at once, hence adding by default.
+    pushed_badges = models.CharField(
+        _("badges sent to my backpack by connected apps"),
+        max_length=3,
+        choices=PushedBadges.choices,
+        default=PushedBadges.ADD,
     )
 
     USERNAME_FIELD = "email"

@@ -146,3 +146,14 @@ def user_set_language(*, user: User, language: str) -> bool:
     user.save(update_fields=["language"])
     audit_record(action="account.language.changed", target=user, actor=user, old=old, new=language)
     return True
+
+
+def user_set_pushed_badges(*, user: User, choice: str) -> bool:
+    """Whether badges connected apps send go straight into the backpack or wait for approval."""
+    if choice not in User.PushedBadges.values or user.pushed_badges == choice:
+        return False
+    old = user.pushed_badges
+    user.pushed_badges = choice
+    user.save(update_fields=["pushed_badges"])
+    audit_record(action="account.pushed_badges.changed", target=user, actor=user, old=old, new=choice)
+    return True

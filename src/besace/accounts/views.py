@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from besace.accounts.forms import DataProtectionForm
+from besace.accounts.forms import DataProtectionForm, PushedBadgesForm
 from besace.accounts.middleware import CONSENT_SESSION_KEY
-from besace.accounts.services import consent_record, user_set_language
+from besace.accounts.services import consent_record, user_set_language, user_set_pushed_badges
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -44,3 +44,16 @@ def language_switch(request):
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
     return set_language(request)
+
+
+@login_required
+@require_POST
+def pushed_badges(request):
+    """The setting shown on the account page (allauth's e-mail page): what happens to pushed badges."""
+    form = PushedBadgesForm(request.POST)
+    if form.is_valid():
+        user_set_pushed_badges(user=request.user, choice=form.cleaned_data["pushed_badges"])
+        messages.success(request, _("Setting saved."))
+    else:
+        messages.error(request, _("Choose one of the options."))
+    return redirect("account_email")

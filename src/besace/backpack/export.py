@@ -171,6 +171,8 @@ def _badge_write(archive: zipfile.ZipFile, entry: BackpackBadge) -> dict[str, An
         "issued_on": _iso(entry.issued_on),
         "expires": _iso(entry.expires),
         "accepted_at": _iso(entry.accepted_at),
+        "state": entry.state,
+        "pushed_by": entry.pushed_by,
         "visibility": entry.visibility,
         "tags": list(entry.tags),
         "revoked": entry.is_revoked,

@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from besace.accounts.deletion import files_delete_on_commit
 from besace.accounts.services import verified_emails
 from besace.backpack.models import BackpackBadge
+from besace.backpack.services import award_mark_accepted
 from besace.core.audit import audit_record
+from besace.issuing.selectors import assertion_for_badge_id
 from besace.openbadges.errors import OpenBadgesError
 from besace.openbadges.images import bake_badge_image, read_image_payload, sniff_image_type
 from besace.openbadges.verify.model import Fetcher, NormalisedBadge, VerificationError, VerificationResult
@@ -36,7 +39,14 @@ class AlreadyInBackpack(Exception):
         self.entry = entry
 
 
-def badge_import(*, user, source: BadgeInput, fetcher: Fetcher) -> BackpackBadge:
+def badge_import(
+    *, user, source: BadgeInput, fetcher: Fetcher, pushed_by: str | None = None
+) -> BackpackBadge:
+    """Verify `source` against the user's verified addresses and keep it in their backpack.
+
+    `pushed_by` names the connected app that sent the badge (Moodle, an OAuth client...); an earner who
+    asked to approve such badges first gets it pending, private, outside "My badges" until accepted.
+    """
     # Verification fetches remote documents: done before, and outside, the database transaction.
     try:
         result = verify_badge(source, fetcher=fetcher, recipient_emails=verified_emails(user))
@@ -48,12 +58,18 @@ def badge_import(*, user, source: BadgeInput, fetcher: Fetcher) -> BackpackBadge
     badge_id = badge.id or _content_id(badge)
     existing = BackpackBadge.objects.filter(owner=user, badge_id=badge_id).first()
     if existing is not None:
+        if existing.state == BackpackBadge.State.PENDING and pushed_by is None:
+            # The earner imports themselves a badge an app sent them: that says yes.
+            return pushed_badge_accept(entry=existing, user=user)
         raise AlreadyInBackpack(existing)
+    pending = pushed_by is not None and user.pushed_badges == user.PushedBadges.ASK
     image = source.image if source.image is not None else _fetch_image(badge, fetcher)
     with transaction.atomic():
         entry = BackpackBadge(
             owner=user,
             source=BackpackBadge.Source.IMPORT,
+            state=BackpackBadge.State.PENDING if pending else BackpackBadge.State.ACCEPTED,
+            pushed_by=(pushed_by or "")[:200],
             version=badge.version,
             badge_id=badge_id,
             name=badge.achievement.name[:300],
@@ -69,8 +85,61 @@ def badge_import(*, user, source: BadgeInput, fetcher: Fetcher) -> BackpackBadge
             kind = sniff_image_type(image)
             entry.image.save(f"{entry.public_id}.{kind}", ContentFile(image), save=False)
         entry.save()
-        audit_record(action="backpack.badge.imported", target=entry, actor=user, version=badge.version)
+        audit_record(
+            action="backpack.badge.imported",
+            target=entry,
+            actor=user,
+            version=badge.version,
+            pushed_by=pushed_by,
+            state=entry.state,
+        )
+        if not pending:
+            _besace_award_accept(entry, user)
     return entry
+
+
+def _besace_award_accept(entry: BackpackBadge, user) -> None:
+    """A Besace award imported as a badge (Moodle, a site issuer on Besace, sends its earners' badges back
+    here by URL) is in the backpack: it leaves the pending awards, so the earner is not asked again."""
+    award = assertion_for_badge_id(entry.badge_id)
+    if award is not None and award.recipient_state == award.RecipientState.PENDING:
+        award_mark_accepted(assertion=award, user=user, via="import")
+
+
+def _lock_pending(entry: BackpackBadge, user) -> BackpackBadge:
+    locked = BackpackBadge.objects.select_for_update().filter(pk=entry.pk, owner=user).first()
+    if locked is None or locked.state != BackpackBadge.State.PENDING:
+        raise ImportRefused(_("This badge is no longer waiting for your approval."))
+    return locked
+
+
+@transaction.atomic
+def pushed_badge_accept(*, entry: BackpackBadge, user) -> BackpackBadge:
+    """The earner takes a badge an app sent them into their backpack (still private)."""
+    entry = _lock_pending(entry, user)
+    entry.state = BackpackBadge.State.ACCEPTED
+    entry.accepted_at = timezone.now()
+    entry.save(update_fields=["state", "accepted_at"])
+    _besace_award_accept(entry, user)
+    audit_record(action="backpack.badge.push_accepted", target=entry, actor=user, pushed_by=entry.pushed_by)
+    return entry
+
+
+@transaction.atomic
+def pushed_badge_decline(*, entry: BackpackBadge, user) -> None:
+    """The earner refuses a badge an app sent them: it is deleted, the audit keeps what it was."""
+    entry = _lock_pending(entry, user)
+    audit_record(
+        action="backpack.badge.push_declined",
+        target=entry,
+        actor=user,
+        pushed_by=entry.pushed_by,
+        badge_id=entry.badge_id,
+        name=entry.name,
+    )
+    image = [(entry.image.storage, entry.image.name)] if entry.image else []
+    entry.delete()
+    files_delete_on_commit(image)
 
 
 def _content_id(badge: NormalisedBadge) -> str:

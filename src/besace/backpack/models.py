@@ -26,11 +26,20 @@ class BackpackBadge(models.Model):
         AWARD = "award", _("Awarded on Besace")
         IMPORT = "import", _("Imported")
 
+    class State(models.TextChoices):
+        ACCEPTED = "accepted", _("In the backpack")
+        PENDING = "pending", _("Waiting for the earner's approval")
+
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backpack_badges"
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.AWARD)
+    # Pending: sent by a connected app to an earner who asked to approve such badges first.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACCEPTED)
+    pushed_by = models.CharField(
+        max_length=200, blank=True, help_text="The connected app that sent the badge, if one did."
+    )
     assertion = models.ForeignKey(
         Assertion, null=True, blank=True, on_delete=models.CASCADE, related_name="backpack_entries"
     )

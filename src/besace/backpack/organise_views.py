@@ -46,6 +46,7 @@ def home(request):
     tag = " ".join(request.GET.get("tag", "").split())
     context = {
         "pending": selectors.pending_assertions(request.user),
+        "pending_pushed": selectors.pending_pushed_badges(request.user),
         "badges": organise.badges_tagged(badges, tag) if tag else badges,
         "tags": organise.tags_of(badges),
         "tag": tag,

@@ -20,9 +20,23 @@ def pending_assertions(user) -> QuerySet[Assertion]:
     )
 
 
-def backpack_badges(user) -> QuerySet[BackpackBadge]:
+def _entries(user) -> QuerySet[BackpackBadge]:
     return BackpackBadge.objects.filter(owner=user).select_related("assertion__badge_class__issuer")
+
+
+def backpack_badges(user) -> QuerySet[BackpackBadge]:
+    """The badges in the backpack: not those an app sent that wait for the earner's approval."""
+    return _entries(user).filter(state=BackpackBadge.State.ACCEPTED)
 
 
 def backpack_badge_get(user, public_id: str) -> BackpackBadge | None:
     return backpack_badges(user).filter(public_id=public_id).first()
+
+
+def pending_pushed_badges(user) -> QuerySet[BackpackBadge]:
+    """Badges connected apps sent, waiting for the earner to accept or decline them."""
+    return _entries(user).filter(state=BackpackBadge.State.PENDING).order_by("-accepted_at", "-id")
+
+
+def pending_pushed_badge_get(user, public_id: str) -> BackpackBadge | None:
+    return pending_pushed_badges(user).filter(public_id=public_id).first()

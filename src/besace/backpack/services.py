@@ -53,12 +53,15 @@ def assertion_accept(*, assertion: Assertion, user) -> BackpackBadge:
             "original": badge.original,
         },
     )
-    if not created:
-        return entry
+    if created:
+        award_mark_accepted(assertion=assertion, user=user)
+    return entry
+
+
+def award_mark_accepted(*, assertion: Assertion, user, via: str = "") -> None:
     assertion.recipient_state = Assertion.RecipientState.ACCEPTED
     assertion.save(update_fields=["recipient_state"])
-    audit_record(action="assertion.accepted", target=assertion, actor=user)
-    return entry
+    audit_record(action="assertion.accepted", target=assertion, actor=user, via=via or None)
 
 
 @transaction.atomic

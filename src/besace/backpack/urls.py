@@ -69,4 +69,6 @@ urlpatterns = [
     ),
     path("pending/<slug:public_id>/accept/", views.accept, name="accept"),
     path("pending/<slug:public_id>/decline/", views.decline, name="decline"),
+    path("pending/pushed/<slug:public_id>/accept/", views.pushed_accept, name="pushed_accept"),
+    path("pending/pushed/<slug:public_id>/decline/", views.pushed_decline, name="pushed_decline"),
 ]

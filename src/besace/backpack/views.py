@@ -108,6 +108,37 @@ def decline(request, public_id: str):
     return redirect("backpack:home")
 
 
+def _pending_pushed(request, public_id: str):
+    entry = selectors.pending_pushed_badge_get(request.user, public_id)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+@require_POST
+def pushed_accept(request, public_id: str):
+    try:
+        entry = imports.pushed_badge_accept(entry=_pending_pushed(request, public_id), user=request.user)
+    except imports.ImportRefused as error:
+        messages.error(request, str(error))
+        return redirect("backpack:home")
+    messages.success(request, _("Badge accepted: it is in your backpack."))
+    return redirect("backpack:badge", entry.public_id)
+
+
+@login_required
+@require_POST
+def pushed_decline(request, public_id: str):
+    try:
+        imports.pushed_badge_decline(entry=_pending_pushed(request, public_id), user=request.user)
+    except imports.ImportRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Badge declined and removed."))
+    return redirect("backpack:home")
+
+
 @login_required
 def badge_detail(request, public_id: str):
     entry = selectors.backpack_badge_get(request.user, public_id)
@@ -134,7 +165,9 @@ def badge_detail(request, public_id: str):
 @login_required
 def badge_image(request, public_id: str):
     """The image an imported badge arrived with (awards use their badge class's public image)."""
-    entry = selectors.backpack_badge_get(request.user, public_id)
+    entry = selectors.backpack_badge_get(request.user, public_id) or selectors.pending_pushed_badge_get(
+        request.user, public_id
+    )
     if entry is None or not entry.image:
         raise Http404
     return file_response(entry.image, public=False)

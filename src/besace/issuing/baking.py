@@ -3,10 +3,11 @@
 import json
 
 from besace.issuing import jsonld
+from besace.issuing.credentials import open_badge_credential
 from besace.issuing.models import Assertion
 from besace.issuing.signing import signed_assertion_jws
-from besace.openbadges.png import bake_png
-from besace.openbadges.svg import bake_svg
+from besace.openbadges.png import OB3_KEYWORD, bake_png
+from besace.openbadges.svg import bake_svg, bake_svg_credential
 
 
 def _badge_image(assertion: Assertion) -> bytes:
@@ -30,3 +31,11 @@ def signed_assertion_image(assertion: Assertion) -> tuple[bytes, str]:
     if assertion.badge_class.image_kind == "svg":
         return bake_svg(_badge_image(assertion), verify=token), "image/svg+xml"
     return bake_png(_badge_image(assertion), token), "image/png"
+
+
+def credential_image(assertion: Assertion) -> tuple[bytes, str]:
+    """The image baked with the OB 3.0 credential (JSON with its proof), and its content type."""
+    document = json.dumps(open_badge_credential(assertion), ensure_ascii=False)
+    if assertion.badge_class.image_kind == "svg":
+        return bake_svg_credential(_badge_image(assertion), credential_json=document), "image/svg+xml"
+    return bake_png(_badge_image(assertion), document, keyword=OB3_KEYWORD), "image/png"

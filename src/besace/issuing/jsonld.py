@@ -16,8 +16,14 @@ def issuer_document(issuer: Issuer) -> dict:
         description=issuer.description or None,
         image=public_url("public:issuer_image", issuer.public_id) if issuer.image else None,
         revocation_list=public_url("public:issuer_revocations", issuer.public_id),
-        public_key=key.public_url if (key := issuer.signing_keys.first()) else None,
+        public_key=_public_keys(issuer),
     )
+
+
+def _public_keys(issuer: Issuer) -> str | list[str] | None:
+    """The issuer's RSA keys, newest first: earlier ones stay listed, so what they signed still verifies."""
+    urls = [key.public_url for key in issuer.signing_keys.filter(algorithm=SigningKey.Algorithm.RSA)]
+    return urls[0] if len(urls) == 1 else urls or None
 
 
 def signing_key_document(key: SigningKey) -> dict:

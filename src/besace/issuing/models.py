@@ -57,10 +57,20 @@ class IssuerStaff(models.Model):
 
 
 class SigningKey(models.Model):
-    """An RSA key pair an issuer signs assertions with; its public half is published (CryptographicKey)."""
+    """A key pair an issuer signs with; its public half stays published for good, even once a newer key
+    replaces it, so everything it signed still verifies.
+
+    RSA keys sign OB 2.0 assertions (JWS) and OB 3.0 VC-JWTs (RS256); Ed25519 keys sign OB 3.0 Data
+    Integrity proofs (eddsa-rdfc-2022). Both kinds are kept as PEM.
+    """
+
+    class Algorithm(models.TextChoices):
+        RSA = "rsa", "RSA (RS256)"
+        ED25519 = "ed25519", "Ed25519"
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="signing_keys")
+    algorithm = models.CharField(max_length=10, choices=Algorithm.choices, default=Algorithm.RSA)
     private_key_pem = models.TextField()
     public_key_pem = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -217,6 +227,21 @@ class Assertion(models.Model):
     def signed_baked_url(self) -> str:
         """The image baked with the signed form (410 once revoked)."""
         return self.signed_svg_url if self.badge_class.image_kind == "svg" else self.signed_png_url
+
+    @property
+    def credential_url(self) -> str:
+        """The Open Badges 3.0 credential (Data Integrity proof)."""
+        return public_url("public:assertion_credential", self.public_id)
+
+    @property
+    def credential_jwt_url(self) -> str:
+        """The Open Badges 3.0 credential as a VC-JWT."""
+        return public_url("public:assertion_credential_jwt", self.public_id)
+
+    @property
+    def credential_baked_url(self) -> str:
+        """The badge image baked with the Open Badges 3.0 credential."""
+        return public_url(f"public:assertion_credential_{self.badge_class.image_kind}", self.public_id)
 
     @property
     def delivers_signed(self) -> bool:

@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from besace.core.responses import file_response, image_response
-from besace.issuing import jsonld
-from besace.issuing.baking import baked_assertion_image, signed_assertion_image
+from besace.issuing import credentials, jsonld
+from besace.issuing.baking import baked_assertion_image, credential_image, signed_assertion_image
 from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey
 from besace.issuing.selectors import public_assertion_page_context
 from besace.issuing.signing import signed_assertion_jws
 
 JSON_TYPES = ["application/ld+json", "application/json"]
+# OB 3.0 credentials: VC 1.1's media type, which OB 3.0 names, and VC 2.0's.
+CREDENTIAL_TYPES = ["application/vc+ld+json", "application/vc"]
 
 
 def _wants_json(request, as_json: bool) -> bool:
@@ -72,6 +74,11 @@ def _revoked_gone() -> HttpResponseGone:
 def assertion(request, public_id: str, as_json: bool = False):
     assertion = _assertion_or_404(public_id)
     # Open Badges 2.0: a revoked assertion answers 410 Gone, still saying it is revoked and why.
+    if not as_json and request.get_preferred_type([*JSON_TYPES, "text/html", *CREDENTIAL_TYPES]) in (
+        CREDENTIAL_TYPES
+    ):
+        # Asked for by its media type only: */* and application/ld+json keep getting OB 2.0.
+        return _credential_response(request, assertion)
     status = 410 if assertion.revoked else 200
     if _wants_json(request, as_json):
         return _json_ld(request, jsonld.assertion_document(assertion), status=status)
@@ -103,8 +110,14 @@ def assertion_baked(request, public_id: str, kind: str, signed: bool = False):
         raise Http404
     if signed and assertion.revoked:
         return _revoked_gone()
-    response = image_response(*(signed_assertion_image if signed else baked_assertion_image)(assertion))
-    filename = f"{assertion.badge_class.name}-{assertion.public_id}{'-signed' if signed else ''}.{kind}"
+    image = (signed_assertion_image if signed else baked_assertion_image)(assertion)
+    return _baked_image_response(assertion, image, "-signed" if signed else "")
+
+
+def _baked_image_response(assertion: Assertion, image: tuple[bytes, str], suffix: str) -> HttpResponse:
+    response = image_response(*image)
+    badge_class = assertion.badge_class
+    filename = f"{badge_class.name}-{assertion.public_id}{suffix}.{badge_class.image_kind}"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
     return response
 
@@ -125,4 +138,57 @@ def issuer_key(request, public_id: str, key_id: str):
     key = get_object_or_404(
         SigningKey.objects.select_related("issuer"), issuer__public_id=public_id, public_id=key_id
     )
-    return _json_ld(request, jsonld.signing_key_document(key))
+    return _json_ld(request, credentials.key_document(key))
+
+
+@require_safe
+def issuer_did_document(request, public_id: str):
+    """did:web resolution: only over HTTPS, so a plain-HTTP Besace has no DID documents."""
+    if not credentials.publishes_did():
+        raise Http404
+    issuer = get_object_or_404(Issuer, public_id=public_id)
+    return _json_ld(request, credentials.did_document(issuer))
+
+
+@require_safe
+def issuer_credential_status(request, public_id: str):
+    """The 1EdTech revocation list that OB 3.0 credentials name as their credentialStatus."""
+    issuer = get_object_or_404(Issuer, public_id=public_id)
+    return _json_ld(request, credentials.revocation_list_document(issuer))
+
+
+def _credential_response(request, assertion: Assertion) -> JsonResponse:
+    # Served even once revoked: the credential's status (the issuer's revocation list) says so.
+    response = JsonResponse(
+        credentials.open_badge_credential(assertion),
+        content_type=request.get_preferred_type(CREDENTIAL_TYPES) or CREDENTIAL_TYPES[0],
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Vary"] = "Accept"
+    return response
+
+
+@require_safe
+def assertion_credential(request, public_id: str):
+    """The award as an OB 3.0 credential with a Data Integrity proof."""
+    return _credential_response(request, _assertion_or_404(public_id))
+
+
+@require_safe
+def assertion_credential_jwt(request, public_id: str):
+    """The award as an OB 3.0 VC-JWT."""
+    token = credentials.open_badge_credential_jwt(_assertion_or_404(public_id))
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def assertion_credential_baked(request, public_id: str, kind: str):
+    """The badge image carrying the OB 3.0 credential (PNG: iTXt openbadgecredential; SVG:
+    openbadges:credential)."""
+    assertion = _assertion_or_404(public_id)
+    if assertion.badge_class.image_kind != kind:
+        raise Http404
+    return _baked_image_response(assertion, credential_image(assertion), "-ob3")

@@ -1,6 +1,11 @@
 """Reads on the issuing side, scoped by who asks."""
 
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import Resolver404, resolve
 
 from besace.issuing.models import Assertion, BadgeClass, Issuer
 
@@ -19,3 +24,22 @@ def issuer_badge_classes(issuer: Issuer) -> QuerySet[BadgeClass]:
 
 def badge_class_assertions(badge_class: BadgeClass) -> QuerySet[Assertion]:
     return badge_class.assertions.select_related("badge_class").order_by("-issued_on", "-id")
+
+
+def assertion_for_badge_id(badge_id: str) -> Assertion | None:
+    """The Besace award a verified badge id names: its hosted URL (with or without .json) or its signed
+    form's urn:uuid. None for badges of other issuers."""
+    if badge_id.startswith("urn:uuid:"):
+        try:
+            return Assertion.objects.filter(uuid=uuid.UUID(badge_id.removeprefix("urn:uuid:"))).first()
+        except ValueError:
+            return None
+    if not badge_id.startswith(settings.BESACE_BASE_URL + "/"):
+        return None
+    try:
+        match = resolve(urlsplit(badge_id.removeprefix(settings.BESACE_BASE_URL)).path)
+    except Resolver404:
+        return None
+    if match.view_name not in ("public:assertion", "public:assertion_json"):
+        return None
+    return Assertion.objects.filter(public_id=match.kwargs["public_id"]).first()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:public_id>/", views.issuer_detail, name="issuer"),
     path("<slug:public_id>/edit/", views.issuer_edit, name="issuer_edit"),
     path("<slug:public_id>/staff/", views.issuer_staff, name="issuer_staff"),
+    path("<slug:public_id>/keys/rotate/", views.issuer_keys_rotate, name="issuer_keys_rotate"),
     path("<slug:public_id>/badges/new/", views.badge_class_create, name="badgeclass_create"),
     path("badges/<slug:public_id>/", views.badge_class_detail, name="badgeclass"),
     path("badges/<slug:public_id>/award/", views.award, name="award"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from besace import access
-from besace.issuing import services
+from besace.issuing import services, signing
 from besace.issuing.csv_awards import award_csv_parse, csv_decode
 from besace.issuing.forms import (
     AlignmentFormSet,
@@ -76,6 +76,7 @@ def issuer_detail(request, public_id: str):
         "can_edit_badges": access.role_can(role, "badgeclass.edit"),
         "can_manage": access.role_can(role, "issuer.edit"),
         "staff_form": StaffForm(),
+        "signing_keys": issuer.signing_keys.all(),
     }
     return render(request, "issuing/issuer_detail.html", context)
 
@@ -113,6 +114,15 @@ def issuer_staff(request, public_id: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(email)s is now %(role)s.") % {"email": user.email, "role": role.label})
+    return redirect("issuing:issuer", issuer.public_id)
+
+
+@login_required
+@require_POST
+def issuer_keys_rotate(request, public_id: str):
+    issuer = _issuer_for(request, public_id, "issuer.edit")
+    signing.issuer_keys_rotate(issuer=issuer, actor=request.user)
+    messages.success(request, _("New signing keys made; the earlier ones stay published."))
     return redirect("issuing:issuer", issuer.public_id)
 
 

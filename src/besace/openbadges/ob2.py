@@ -26,13 +26,14 @@ def issuer_profile(
     description: str | None = None,
     image: str | Mapping[str, Any] | None = None,
     revocation_list: str | None = None,
-    public_key: str | None = None,
+    public_key: str | Sequence[str] | None = None,
     allowed_origins: Sequence[str] | None = None,
 ) -> Document:
     """An Issuer Profile.
 
     ``allowed_origins`` lets hosted assertions live on another origin than the
-    issuer's ``id``; ``public_key`` is the IRI of the CryptographicKey signing its assertions.
+    issuer's ``id``; ``public_key`` is the IRI of the CryptographicKey signing its assertions (or a
+    list of them, when earlier keys must stay listed).
     """
     profile: Document = {
         "@context": OB2_CONTEXT,
@@ -42,7 +43,7 @@ def issuer_profile(
         "url": url,
         "email": email,
     }
-    _set_if_given(
+    set_if_given(
         profile, description=description, image=image, revocationList=revocation_list, publicKey=public_key
     )
     if allowed_origins:
@@ -81,7 +82,7 @@ def badge_class(
         "criteria": criteria,
         "issuer": issuer,
     }
-    alignment = [_alignment(fields) for fields in alignments]
+    alignment = [alignment_node(fields) for fields in alignments]
     if alignment:
         badge["alignment"] = alignment
     tag_list = list(tags)
@@ -120,7 +121,7 @@ def assertion(
         "verification": {"type": "signed", "creator": signing_key} if signing_key else {"type": "hosted"},
         "issuedOn": format_datetime(issued_on),
     }
-    _set_if_given(
+    set_if_given(
         document,
         expires=format_datetime(expires) if expires else None,
         image=image,
@@ -131,7 +132,7 @@ def assertion(
         document["evidence"] = evidence_list
     if revoked:
         document["revoked"] = True
-        _set_if_given(document, revocationReason=revocation_reason)
+        set_if_given(document, revocationReason=revocation_reason)
     return document
 
 
@@ -151,7 +152,7 @@ def revocation_list(*, id: str, issuer: str, revoked: Iterable[tuple[str, str | 
     revoked_assertions = []
     for assertion_id, reason in revoked:
         entry = {"id": assertion_id}
-        _set_if_given(entry, revocationReason=reason)
+        set_if_given(entry, revocationReason=reason)
         revoked_assertions.append(entry)
     return {
         "@context": OB2_CONTEXT,
@@ -169,7 +170,7 @@ def format_datetime(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _alignment(fields: Mapping[str, str | None]) -> Document:
+def alignment_node(fields: Mapping[str, str | None]) -> Document:
     unknown = set(fields) - set(_ALIGNMENT_FIELDS)
     if unknown:
         raise OpenBadgesError(f"unknown alignment fields: {sorted(unknown)}")
@@ -180,5 +181,5 @@ def _alignment(fields: Mapping[str, str | None]) -> Document:
     return alignment
 
 
-def _set_if_given(document: dict[str, Any], **values: object) -> None:
+def set_if_given(document: dict[str, Any], **values: object) -> None:
     document.update((name, value) for name, value in values.items() if value)

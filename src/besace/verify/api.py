@@ -59,6 +59,7 @@ REQUEST_BODY = {
                     },
                     "recipient": {"type": "string", "format": "email"},
                 },
+                "oneOf": [{"required": ["url"]}, {"required": ["credential"]}],
             }
         },
     }

@@ -21,7 +21,7 @@ from ..errors import OpenBadgesError
 from .model import Fetcher, FetchError
 
 # Multicodec prefix of an Ed25519 public key (varint 0xed), as in z6Mk... multikeys.
-_ED25519_MULTICODEC = b"\xed\x01"
+ED25519_MULTICODEC = b"\xed\x01"
 # Multicodec prefix of a P-256 public key (varint 0x1200), compressed point, as in zDn... multikeys.
 _P256_MULTICODEC = b"\x80\x24"
 _MAX_DOCUMENT_DEPTH = 64
@@ -46,7 +46,7 @@ class ResolvedKey:
 def ed25519_from_multibase(value: str) -> Ed25519PublicKey:
     """A ``z6Mk...`` multikey (base58btc, Ed25519 multicodec) as a public key."""
     raw = _multibase_bytes(value)
-    if len(raw) != 34 or not raw.startswith(_ED25519_MULTICODEC):
+    if len(raw) != 34 or not raw.startswith(ED25519_MULTICODEC):
         raise KeyResolutionError(f"not an Ed25519 multikey: {value!r:.80}")
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 

@@ -1,0 +1,114 @@
+"""Every JSON API of Besace, fuzzed from its own OpenAPI document with schemathesis: no 5xx, and every
+answer matches the document (status code, content type, body schema).
+
+Requests are authenticated as a real user with a live token where the API needs one, so the fuzz
+reaches the endpoints' code and not only the 401 path. Name lookups fail as on an offline machine:
+URLs in generated bodies are refused by the fetcher, they never reach the network.
+"""
+
+import socket
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
+
+from besace.api.models import ApiToken
+from besace.api.tokens import token_hash
+from besace.backpack.organise import collection_badge_add, collection_create
+from besace.backpack.services import assertion_accept
+
+# One entry per django-ninja API: its URL namespace. test_every_api_is_fuzzed keeps this list whole.
+FUZZED_APIS = ["api", "badgr"]
+EXAMPLES_PER_OPERATION = 100
+# Not checked: that every schema-valid request succeeds. A well-formed badge that does not verify, or a
+# URL that does not answer, is rightly a 400 with its reason; the schema cannot say which badges are real.
+
+
+def _openapi_namespaces() -> set[str]:
+    found = set()
+    for namespace in get_resolver().namespace_dict:
+        try:
+            reverse(f"{namespace}:openapi-json")
+        except NoReverseMatch:
+            continue
+        found.add(namespace)
+    return found
+
+
+def test_every_api_is_fuzzed():
+    assert set(FUZZED_APIS) == _openapi_namespaces()
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "no network in the fuzz")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+FUZZ_TOKEN = "fuzz-access-token"
+
+
+def _badgr_token(user) -> None:
+    ApiToken.objects.create(
+        user=user,
+        access_hash=token_hash(FUZZ_TOKEN),
+        refresh_hash=token_hash("fuzz-refresh-token"),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+
+
+# How each API that needs a bearer token gets FUZZ_TOKEN recognised as the fuzzing user's.
+TOKEN_MAKERS = {"badgr": _badgr_token}
+
+
+@pytest.fixture
+def fuzz_user(make_user, award):
+    """A user with a badge in a collection, so that answers carry real objects to check against the schema."""
+    user = make_user("fuzz@example.org")
+    badge = assertion_accept(assertion=award("fuzz@example.org"), user=user)
+    collection = collection_create(owner=user, name="Fuzz")
+    collection_badge_add(collection=collection, entry=badge, actor=user)
+    for make_token in TOKEN_MAKERS.values():
+        make_token(user)
+    return user
+    for make_token in TOKEN_MAKERS.values():
+        make_token(user)
+
+
+def _fuzz_test(namespace: str):
+    schema = schemathesis.openapi.from_wsgi(reverse(f"{namespace}:openapi-json"), get_wsgi_application())
+    if namespace in TOKEN_MAKERS:
+
+        # Schemathesis also sends each request without it, and with a wrong one: both must get a 401.
+        @schema.auth(refresh_interval=None)
+        class BearerAuth:
+            def get(self, case, context):
+                return FUZZ_TOKEN
+
+            def set(self, case, token, context):
+                case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+
+    @pytest.mark.django_db
+    @schema.parametrize()
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    def test(case, offline, fuzz_user):
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+    return test
+
+
+# One test per API: pytest collects module globals named test_*.
+for _namespace in FUZZED_APIS:
+    globals()[f"test_{_namespace}_api_never_fails_and_matches_its_document"] = _fuzz_test(_namespace)
