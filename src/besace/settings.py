@@ -34,12 +34,14 @@ INSTALLED_APPS = [
     "besace.devmail",
     "besace.demo",
     "besace.api",
+    "besace.connect",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -158,6 +160,31 @@ BESACE_REVERIFY_BATCH = env.int("BESACE_REVERIFY_BATCH", default=50)
 BESACE_CLAIM_LINK_MAX_AGE_DAYS = env.int("BESACE_CLAIM_LINK_MAX_AGE_DAYS", default=90)
 # Bump when the data-protection statement changes: every account is asked to accept it again.
 BESACE_DATA_PROTECTION_VERSION = "2026-11-24"
+
+# --- OAuth2 server (django-oauth-toolkit): Badge Connect (OB 2.1) and the OB 3.0 API, see besace.connect ---
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "besace.connect.scopes.RegisteredScopes",
+    # Also decides where PKCE is required: public clients (no secret) must use it; confidential ones may.
+    "OAUTH2_VALIDATOR_CLASS": "besace.connect.oauth.BesaceOAuth2Validator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 180 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    # RFC 9700: no implicit or password grant here, S256 only, tokens only in headers, stored hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# Named so that migrations of models pointing at it can depend on it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Dynamic client registrations allowed per address and hour (RFC 7591 registration is open to anyone).
+BESACE_CLIENT_REGISTRATIONS_PER_HOUR = env.int("BESACE_CLIENT_REGISTRATIONS_PER_HOUR", default=20)
 
 # --- django-allauth ---
 ACCOUNT_ADAPTER = "besace.accounts.adapters.AccountAdapter"

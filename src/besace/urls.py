@@ -7,6 +7,8 @@ from besace.api.api import api
 from besace.api.badgr import badgr_api
 from besace.api.token_view import token as api_token
 from besace.backpack import views as backpack_views
+from besace.connect.ob21 import ob21_api
+from besace.connect.ob30 import ob30_api
 from besace.core import views as core_views
 from besace.verify.views import verify_page
 
@@ -25,6 +27,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("o/token", api_token, name="api_token"),  # Badgr-compatible (Moodle OBv2.0 backpack)
     path("v2/", badgr_api.urls),
+    # Badge Connect (OB 2.1) and the OB 3.0 API, on one OAuth2 server (/oauth/...); see besace.connect
+    path("", include("besace.connect.urls")),
+    path("ims/ob/v2p1/", ob21_api.urls),
+    path("ims/ob/v3p0/", ob30_api.urls),
     path("admin/", admin.site.urls),
 ]
 

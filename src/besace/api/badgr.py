@@ -437,13 +437,10 @@ def backpack_import(request: HttpRequest, data: ImportIn):
             },
         )
     except ImportRefused as refused:
-        failed = [c for c in refused.result.checks if not c.passed] if refused.result else []
-        errors = [f"{c.name}: {c.message}" for c in failed]
-        description = str(refused) + (
-            " Failed checks: " + ", ".join(c.name for c in failed) if failed else ""
-        )
+        errors = [f"{c.name}: {c.message}" for c in refused.failed_checks]
         return Status(
-            400, {"status": {"success": False, "description": description}, "validationErrors": errors}
+            400,
+            {"status": {"success": False, "description": refused.description}, "validationErrors": errors},
         )
     except VerificationError as error:
         return Status(

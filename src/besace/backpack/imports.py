@@ -17,7 +17,14 @@ from besace.core.audit import audit_record
 from besace.issuing.selectors import assertion_for_badge_id
 from besace.openbadges.errors import OpenBadgesError
 from besace.openbadges.images import bake_badge_image, read_image_payload, sniff_image_type
-from besace.openbadges.verify.model import Fetcher, NormalisedBadge, VerificationError, VerificationResult
+from besace.openbadges.verify.model import (
+    CHECK_RECIPIENT,
+    Check,
+    Fetcher,
+    NormalisedBadge,
+    VerificationError,
+    VerificationResult,
+)
 from besace.openbadges.verify.serialise import badge_to_json, checks_to_json
 from besace.openbadges.verify.verifier import BadgeInput, verify_badge
 
@@ -31,6 +38,21 @@ class ImportRefused(Exception):
     def __init__(self, message: str, result: VerificationResult | None = None):
         super().__init__(message)
         self.result = result
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.result.checks if not c.passed] if self.result else []
+
+    @property
+    def description(self) -> str:
+        """Why, naming each check that failed (for API answers)."""
+        details = "; ".join(f"{c.name}: {c.message}" for c in self.failed_checks)
+        return f"{self} {details}".strip()
+
+    @property
+    def only_recipient_differs(self) -> bool:
+        """Refused only because the badge is someone else's (not one of the user's verified addresses)."""
+        return [c.name for c in self.failed_checks] == [CHECK_RECIPIENT]
 
 
 class AlreadyInBackpack(Exception):
@@ -70,16 +92,8 @@ def badge_import(
             source=BackpackBadge.Source.IMPORT,
             state=BackpackBadge.State.PENDING if pending else BackpackBadge.State.ACCEPTED,
             pushed_by=(pushed_by or "")[:200],
-            version=badge.version,
             badge_id=badge_id,
-            name=badge.achievement.name[:300],
-            issuer_name=badge.issuer.name[:300],
-            issued_on=badge.issued_on,
-            expires=badge.expires,
-            normalised=badge_to_json(badge),
-            original=badge.original,
-            checks=checks_to_json(result.checks),
-            verified_at=timezone.now(),
+            **_verified_fields(result),
         )
         if image is not None:
             kind = sniff_image_type(image)
@@ -104,6 +118,43 @@ def _besace_award_accept(entry: BackpackBadge, user) -> None:
     award = assertion_for_badge_id(entry.badge_id)
     if award is not None and award.recipient_state == award.RecipientState.PENDING:
         award_mark_accepted(assertion=award, user=user, via="import")
+
+
+def _verified_fields(result: VerificationResult) -> dict:
+    """What a backpack entry keeps of a badge that passed verification."""
+    badge = result.badge
+    return {
+        "version": badge.version,
+        "name": badge.achievement.name[:300],
+        "issuer_name": badge.issuer.name[:300],
+        "issued_on": badge.issued_on,
+        "expires": badge.expires,
+        "normalised": badge_to_json(badge),
+        "original": badge.original,
+        "checks": checks_to_json(result.checks),
+        "verified_at": timezone.now(),
+    }
+
+
+def badge_replace(
+    *, entry: BackpackBadge, source: BadgeInput, fetcher: Fetcher, pushed_by: str
+) -> BackpackBadge:
+    """An app sends again a badge the backpack holds (same id): the new copy replaces the stored one once
+    it verifies. ImportRefused when it does not (the stored one stays)."""
+    if (source.text or "").strip() == entry.original.strip():
+        return entry
+    result = verify_badge(source, fetcher=fetcher, recipient_emails=verified_emails(entry.owner))
+    if not result.valid or result.badge is None or (result.badge.id or "") != entry.badge_id:
+        raise ImportRefused(
+            _("The new copy of this badge did not pass verification; the stored one stays."), result
+        )
+    with transaction.atomic():
+        entry = BackpackBadge.objects.select_for_update().get(pk=entry.pk)
+        for name, value in _verified_fields(result).items():
+            setattr(entry, name, value)
+        entry.save()
+        audit_record(action="backpack.badge.replaced", target=entry, actor=entry.owner, pushed_by=pushed_by)
+    return entry
 
 
 def _lock_pending(entry: BackpackBadge, user) -> BackpackBadge:

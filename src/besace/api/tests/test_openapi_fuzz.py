@@ -16,15 +16,17 @@ from django.urls import get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from oauth2_provider.models import AccessToken, Application
 from schemathesis.checks import positive_data_acceptance
 
 from besace.api.models import ApiToken
 from besace.api.tokens import token_hash
 from besace.backpack.organise import collection_badge_add, collection_create
 from besace.backpack.services import assertion_accept
+from besace.connect.scopes import ALL_SCOPES
 
 # One entry per django-ninja API: its URL namespace. test_every_api_is_fuzzed keeps this list whole.
-FUZZED_APIS = ["api", "badgr"]
+FUZZED_APIS = ["api", "badgr", "ob21", "ob30"]
 EXAMPLES_PER_OPERATION = 100
 # Not checked: that every schema-valid request succeeds. A well-formed badge that does not verify, or a
 # URL that does not answer, is rightly a 400 with its reason; the schema cannot say which badges are real.
@@ -65,8 +67,26 @@ def _badgr_token(user) -> None:
     )
 
 
+def _oauth_token(user) -> None:
+    """An OAuth2 token of a connected app, with every scope (Badge Connect and the OB 3.0 API)."""
+    app = Application.objects.create(
+        name="Fuzz",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://app.example/callback",
+    )
+    AccessToken.objects.create(
+        user=user,
+        application=app,
+        token=FUZZ_TOKEN,
+        scope=" ".join(ALL_SCOPES),
+        expires=timezone.now() + timedelta(hours=1),
+    )
+
+
 # How each API that needs a bearer token gets FUZZ_TOKEN recognised as the fuzzing user's.
-TOKEN_MAKERS = {"badgr": _badgr_token}
+TOKEN_MAKERS = {"badgr": _badgr_token, "oauth": _oauth_token}
+TOKEN_OF_API = {"badgr": "badgr", "ob21": "oauth", "ob30": "oauth"}
 
 
 @pytest.fixture
@@ -85,7 +105,7 @@ def fuzz_user(make_user, award):
 
 def _fuzz_test(namespace: str):
     schema = schemathesis.openapi.from_wsgi(reverse(f"{namespace}:openapi-json"), get_wsgi_application())
-    if namespace in TOKEN_MAKERS:
+    if namespace in TOKEN_OF_API:
 
         # Schemathesis also sends each request without it, and with a wrong one: both must get a 401.
         @schema.auth(refresh_interval=None)
@@ -112,3 +132,9 @@ def _fuzz_test(namespace: str):
 # One test per API: pytest collects module globals named test_*.
 for _namespace in FUZZED_APIS:
     globals()[f"test_{_namespace}_api_never_fails_and_matches_its_document"] = _fuzz_test(_namespace)
+
+
+@pytest.mark.parametrize("path", ["/v2/users/self", "/ims/ob/v2p1/profile", "/ims/ob/v3p0/profile"])
+def test_the_fuzz_token_opens_each_api(client, fuzz_user, path):
+    """Else the fuzz would only ever meet 401s."""
+    assert client.get(path, headers={"Authorization": f"Bearer {FUZZ_TOKEN}"}).status_code == 200

@@ -25,6 +25,7 @@ from .ob2 import (
     hosted_copy,
     node_problems,
     parse_date,
+    verify_alias_resolved,
     verify_ob2,
 )
 
@@ -45,13 +46,6 @@ def verify_legacy(
     return verify_ob2(given, environment, original=original, signed_as=signed_as, rules=rules)
 
 
-def _upgrade_1_1(assertion: Document) -> Document:
-    upgraded = dict(assertion)
-    if "verification" not in upgraded and "verify" in upgraded:
-        upgraded["verification"] = upgraded.pop("verify")
-    return upgraded
-
-
 def _upgrade_1_0(assertion: Document) -> Document:
     verify = assertion.get("verify")
     verify = verify if isinstance(verify, dict) else {}
@@ -63,7 +57,7 @@ def _upgrade_1_0(assertion: Document) -> Document:
     }
 
 
-_RULES_1_1 = Rules("1.1", _upgrade_1_1)
+_RULES_1_1 = Rules("1.1", verify_alias_resolved)
 _RULES_1_0 = Rules("1.0", _upgrade_1_0, untyped_nodes=True)
 
 

@@ -213,7 +213,16 @@ class Rules:
     untyped_nodes: bool = False  # OB 1.0 BadgeClasses and Issuers have no type
 
 
-OB2_RULES = Rules("2.0")
+def verify_alias_resolved(assertion: Document) -> Document:
+    """``verify`` is the OB 1.1 name of ``verification``, still an alias in the OB 2.0 context; Moodle's
+    OB 2.0 assertions use it."""
+    upgraded = dict(assertion)
+    if "verification" not in upgraded and "verify" in upgraded:
+        upgraded["verification"] = upgraded.pop("verify")
+    return upgraded
+
+
+OB2_RULES = Rules("2.0", verify_alias_resolved)
 
 
 def verify_ob2(
