@@ -77,6 +77,7 @@ def badge_import(
     if not result.valid or result.badge is None:
         raise ImportRefused(_("This badge did not pass verification, so it was not imported."), result)
     badge = result.badge
+    _refuse_unstorable(badge)
     badge_id = badge.id or _content_id(badge)
     existing = BackpackBadge.objects.filter(owner=user, badge_id=badge_id).first()
     if existing is not None:
@@ -148,6 +149,7 @@ def badge_replace(
         raise ImportRefused(
             _("The new copy of this badge did not pass verification; the stored one stays."), result
         )
+    _refuse_unstorable(result.badge)
     with transaction.atomic():
         entry = BackpackBadge.objects.select_for_update().get(pk=entry.pk)
         for name, value in _verified_fields(result).items():
@@ -191,6 +193,22 @@ def pushed_badge_decline(*, entry: BackpackBadge, user) -> None:
     image = [(entry.image.storage, entry.image.name)] if entry.image else []
     entry.delete()
     files_delete_on_commit(image)
+
+
+def _refuse_unstorable(badge: NormalisedBadge) -> None:
+    # Valid JSON may carry "\u0000"; no database column can keep it (PostgreSQL refuses it).
+    if _has_nul(badge.original) or _has_nul(badge_to_json(badge)):
+        raise ImportRefused(_("This badge contains NUL characters, which cannot be stored."))
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _content_id(badge: NormalisedBadge) -> str:

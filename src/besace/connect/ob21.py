@@ -31,7 +31,7 @@ from besace.connect.api_common import (
     scoped,
     www_authenticate,
 )
-from besace.connect.services import profile_name_update
+from besace.connect.services import InvalidName, profile_name_update
 from besace.issuing.jsonld import assertion_document
 from besace.issuing.signing import signed_assertion_jws
 from besace.openbadges.signing import is_compact_jws
@@ -240,8 +240,8 @@ def get_profile(request: HttpRequest):
     **scoped(scopes.OB21_PROFILE_UPDATE),
 )
 def post_profile(request: HttpRequest, data: ProfileIn):
-    name = data.name.strip()
-    if not name or len(name) > 300:
-        return _error(request, 400, "REQUEST_VALIDATION_ERROR", "name must be 1 to 300 characters.")
-    profile_name_update(user=request.auth, name=name, client=request.oauth_application.name)
+    try:
+        profile_name_update(user=request.auth, name=data.name, client=request.oauth_application.name)
+    except InvalidName as error:
+        return _error(request, 400, "REQUEST_VALIDATION_ERROR", str(error))
     return {"status": OK, "profile": _profile(request.auth)}

@@ -30,7 +30,7 @@ from besace.connect.api_common import (
     www_authenticate,
 )
 from besace.connect.ob21 import profile_id
-from besace.connect.services import profile_name_update
+from besace.connect.services import InvalidName, profile_name_update
 from besace.issuing.credentials import open_badge_credential
 from besace.openbadges.jsonld_contexts import OB3_CONTEXT
 from besace.openbadges.signing import is_compact_jws
@@ -260,8 +260,8 @@ def get_profile(request: HttpRequest):
     **scoped(scopes.OB30_PROFILE_UPDATE),
 )
 def put_profile(request: HttpRequest, data: ProfileIn):
-    name = data.name.strip()
-    if not name or len(name) > 300:
-        return _status_info(request, 400, "invalid_data", "name must be 1 to 300 characters.")
-    profile_name_update(user=request.auth, name=name, client=request.oauth_application.name)
+    try:
+        profile_name_update(user=request.auth, name=data.name, client=request.oauth_application.name)
+    except InvalidName as error:
+        return _status_info(request, 400, "invalid_data", str(error))
     return _profile(request.auth)

@@ -1,6 +1,7 @@
 """Writes of the OAuth2 server: client registration, the grants users give and take back, profile
 updates and credential upserts through the APIs. Every change is audited."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -232,8 +233,19 @@ def token_revoked_record(*, application: Application, user, token_type: str) -> 
     )
 
 
+class InvalidName(ValueError):
+    pass
+
+
 def profile_name_update(*, user, name: str, client: str) -> None:
-    first, _space, last = name.strip().partition(" ")
+    """A connected app changes the user's name. InvalidName when it is empty, too long or has control
+    characters (PostgreSQL cannot even store a NUL)."""
+    name = name.strip()
+    if not name or len(name) > 300:
+        raise InvalidName("name must be 1 to 300 characters.")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise InvalidName("name must not contain control characters.")
+    first, _space, last = name.partition(" ")
     user.first_name, user.last_name = first[:150], last.strip()[:150]
     user.save(update_fields=["first_name", "last_name"])
     audit_record(action="account.name.changed", target=user, actor=user, by_client=client)

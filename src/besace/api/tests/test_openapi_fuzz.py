@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import timezone
@@ -45,6 +47,17 @@ def _openapi_namespaces() -> set[str]:
 
 def test_every_api_is_fuzzed():
     assert set(FUZZED_APIS) == _openapi_namespaces()
+
+
+@pytest.fixture
+def test_connection_kept():
+    """Django closes "obsolete" database connections when a request ends; the test's transaction looks
+    obsolete to it (PostgreSQL). The test client unhooks this; schemathesis calls the WSGI app directly."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -123,7 +136,7 @@ def _fuzz_test(namespace: str):
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    def test(case, offline, fuzz_user):
+    def test(case, offline, fuzz_user, test_connection_kept):
         case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
     return test

@@ -149,3 +149,29 @@ def test_the_profile_is_read_and_its_name_changed(app_client, holder, token):
     assert changed.status_code == 200 and changed.json()["name"] == "Dominique"
     bad = app_client.put("/ims/ob/v3p0/profile", {"name": " "}, content_type="application/json", **token)
     assert bad.status_code == 400 and bad.json()["imsx_codeMajor"] == "failure"
+
+
+def _with_achievement_name(name: str) -> dict:
+    subject = badge(ISSUER)["credentialSubject"]
+    return _credential(credentialSubject={**subject, "achievement": {**subject["achievement"], "name": name}})
+
+
+def test_a_credential_carrying_a_nul_character_is_refused_not_a_crash(app_client, holder, token, offline):
+    """Its proof is valid, but no database column can keep a NUL (PostgreSQL refuses it)."""
+    response = _post(app_client, token, _with_achievement_name("Test\u0000ed"))
+    assert response.status_code == 400 and "NUL" in response.json()["imsx_description"]
+    assert not BackpackBadge.objects.filter(owner=holder).exists()
+
+    assert _post(app_client, token, _credential()).status_code == 201
+    replaced = _post(app_client, token, _with_achievement_name("Test\u0000ed"))
+    assert replaced.status_code == 400 and "NUL" in replaced.json()["imsx_description"]
+    assert BackpackBadge.objects.get(owner=holder).name == "Tested"
+
+
+def test_a_name_with_control_characters_is_refused(app_client, holder, token):
+    response = app_client.put(
+        "/ims/ob/v3p0/profile", {"name": "Ada\u0000Lovelace"}, content_type="application/json", **token
+    )
+    assert response.status_code == 400
+    holder.refresh_from_db()
+    assert "\x00" not in holder.first_name + holder.last_name
