@@ -15,7 +15,11 @@ else anywhere.
 from django.db.models import Q, QuerySet
 
 from besace.backpack.models import BackpackBadge, Collection, CollectionBadge, Visibility
+from besace.gallery import keys as badge_class_keys
 from besace.issuing.models import Issuer, IssuerStaff
+from besace.pages.models import Page
+from besace.profiles.models import Profile
+from besace.social.models import Activity, Comment, Connection, Endorsement
 
 Role = IssuerStaff.Role
 
@@ -118,3 +122,127 @@ def collection_entries_visible_to(viewer, collection: Collection) -> QuerySet[Co
     Only meaningful once collection_visible_to(viewer, collection) is true.
     """
     return collection.entries.filter(_badges_shown(viewer, prefix="badge__"))
+
+
+# Portfolio pages (besace.pages)
+
+
+def page_visible_to(viewer, page: Page, unlocked: bool = False) -> bool:
+    """May `viewer` see this page? `unlocked`: the visitor gave the page's password in this session.
+
+    Its badge and collection blocks are then shown only where badge_visible_to and collection_visible_to
+    say so: a public page holding a private badge shows it to nobody else.
+    """
+    if _is_owner(viewer, page.owner_id):
+        return True
+    if page.visibility == Page.Visibility.PASSWORD:
+        return unlocked and bool(page.password_hash)
+    return page.visibility in _levels_for(viewer)
+
+
+def pages_visible_to(viewer, queryset: QuerySet[Page] | None = None) -> QuerySet[Page]:
+    """The pages of `queryset` (default: all) that `viewer` may see without a password: the ones to list.
+
+    Pages behind a password are never listed to others; their link and password are shared together.
+    """
+    queryset = Page.objects.all() if queryset is None else queryset
+    shown = Q(visibility__in=_levels_for(viewer))
+    if _is_signed_in(viewer):
+        shown |= Q(owner=viewer)
+    return queryset.filter(shown)
+
+
+# Profiles (an account without a Profile row has a private profile)
+
+
+def profile_visible_to(viewer, profile: Profile) -> bool:
+    """May `viewer` see this profile page? What it lists is then filtered item by item as above."""
+    return _is_owner(viewer, profile.user_id) or profile.visibility in _levels_for(viewer)
+
+
+def profiles_visible_to(viewer, queryset: QuerySet[Profile] | None = None) -> QuerySet[Profile]:
+    """The profiles of `queryset` (default: all) that `viewer` may see."""
+    queryset = Profile.objects.all() if queryset is None else queryset
+    shown = Q(visibility__in=_levels_for(viewer))
+    if _is_signed_in(viewer):
+        shown |= Q(user=viewer)
+    return queryset.filter(shown)
+
+
+# Social (besace.social): comments on badge classes, moderation, endorsements, connections, activity
+
+
+def held_badge_of_class(user, key: str) -> BackpackBadge | None:
+    """A badge of the class named `key` that `user` holds (accepted in their backpack, not revoked).
+
+    Keys are computed from each badge's snapshot, so this reads the user's own badges (a handful)
+    rather than filtering in the database.
+    """
+    if not _is_signed_in(user):
+        return None
+    held = BackpackBadge.objects.filter(
+        owner=user, state=BackpackBadge.State.ACCEPTED, revoked=False, assertion__revoked_at__isnull=True
+    ).only("normalised", "name", "issuer_name")
+    key_of = badge_class_keys.badge_class_key
+    return next((entry for entry in held if key_of(badge_class_keys.achievement_id(entry)) == key), None)
+
+
+def comment_allowed(user, key: str) -> bool:
+    """Only those who hold a badge comment on its badge class."""
+    return held_badge_of_class(user, key) is not None
+
+
+def comments_moderator(user) -> bool:
+    """May `user` hide and show comments (and read the reports)? Staff, or the social.moderate permission."""
+    return _is_signed_in(user) and (user.is_staff or user.has_perm("social.moderate"))
+
+
+def comments_visible_to(viewer, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+    """Whoever may see a badge class page reads its comments, except hidden ones: those only their author
+    and moderators see."""
+    if comments_moderator(viewer):
+        return queryset
+    shown = Q(hidden=False)
+    if _is_signed_in(viewer):
+        shown |= Q(author=viewer)
+    return queryset.filter(shown)
+
+
+def comment_editable_by(user, comment: Comment) -> bool:
+    """Authors edit and delete their own comments, hidden or not."""
+    return _is_owner(user, comment.author_id)
+
+
+def endorsement_allowed(user, entry: BackpackBadge) -> bool:
+    """Anyone signed in who may see someone else's badge may endorse it (its owner then accepts or not)."""
+    return _is_signed_in(user) and user.pk != entry.owner_id and badge_visible_to(user, entry)
+
+
+def endorsements_visible_to(viewer, entry: BackpackBadge) -> QuerySet[Endorsement]:
+    """The endorsements shown with a badge: accepted ones, to whoever may see the badge."""
+    if not badge_visible_to(viewer, entry):
+        return Endorsement.objects.none()
+    return entry.endorsements.filter(state=Endorsement.State.ACCEPTED)
+
+
+def connections_visible_to(viewer, user) -> bool:
+    """May `viewer` see whom `user` is connected with? Themselves and their own connections only."""
+    if _is_owner(viewer, user.pk):
+        return True
+    return (
+        _is_signed_in(viewer)
+        and Connection.objects.filter(
+            Q(requester=user, addressee=viewer) | Q(requester=viewer, addressee=user),
+            state=Connection.State.ACCEPTED,
+        ).exists()
+    )
+
+
+def activities_visible_to(viewer, queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The activity `viewer` may see: never about a badge they may not see (a private one, say), nor a
+    hidden comment, nor an endorsement its badge's owner has not accepted."""
+    return queryset.filter(
+        Q(entry__isnull=True) | _badges_shown(viewer, prefix="entry__"),
+        Q(comment__isnull=True) | Q(comment__hidden=False),
+        Q(endorsement__isnull=True) | Q(endorsement__state=Endorsement.State.ACCEPTED),
+    )

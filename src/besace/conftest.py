@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from besace.accounts.services import consent_record
@@ -47,6 +48,20 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def earner(make_user):
+    """The account of earner@example.org, the address the `award` fixture awards to by default."""
+    return make_user("earner@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles and other cached state start empty in every test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

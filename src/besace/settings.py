@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "besace.demo",
     "besace.api",
     "besace.connect",
+    "besace.social",
+    "besace.profiles",
+    "besace.gallery",
+    "besace.pages",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "oauth2_provider",
+    "django_countries",  # its French country names
     "django_tasks",
     "django_tasks_db",
     "allauth",

@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("besace.backpack.share_urls")),  # /badges/<id>/, /collections/<id>/: share links
     path("claim/<str:token>/", backpack_views.claim, name="claim"),
     path("claim/<str:token>/decline/", backpack_views.claim_decline, name="claim_decline"),
+    path("pages/", include("besace.pages.urls")),
+    path("people/", include("besace.profiles.urls")),
+    path("gallery/", include("besace.gallery.urls")),
+    path("social/", include("besace.social.urls")),
     path("verify/", verify_page, name="verify"),
     path("api/", api.urls),
     path("o/token", api_token, name="api_token"),  # Badgr-compatible (Moodle OBv2.0 backpack)

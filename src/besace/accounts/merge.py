@@ -245,22 +245,34 @@ _HANDLED = {
 
 
 def _other_relations_move(into: User, other: User) -> None:
-    """Rows of models added since this module was written that point at the other account move too;
-    when they cannot (a uniqueness rule), the merge stops rather than letting them be deleted."""
+    """Rows of models added since this module was written that point at the other account move too.
+
+    A row that cannot move because this account already has its twin (a uniqueness rule: the same
+    follow, its own settings row) is dropped when nothing else points at it, this account's row winning
+    as its name does; otherwise the merge stops rather than lose what depends on it."""
     for relation in User._meta.related_objects:
         if relation.many_to_many or (relation.related_model, relation.field.name) in _HANDLED:
             continue
-        rows = relation.related_model._default_manager.filter(**{relation.field.name: other})
-        if not rows.exists():
-            continue
-        try:
-            with transaction.atomic():
-                rows.update(**{relation.field.name: into})
-        except IntegrityError as error:
-            raise MergeRefused(
-                _("Some data of the other account (%(kind)s) cannot be merged automatically.")
-                % {"kind": relation.related_model._meta.verbose_name}
-            ) from error
+        manager = relation.related_model._default_manager
+        for row in manager.filter(**{relation.field.name: other}):
+            try:
+                with transaction.atomic():
+                    manager.filter(pk=row.pk).update(**{relation.field.name: into})
+            except IntegrityError as error:
+                if _has_dependents(row):
+                    raise MergeRefused(
+                        _("Some data of the other account (%(kind)s) cannot be merged automatically.")
+                        % {"kind": relation.related_model._meta.verbose_name}
+                    ) from error
+                row.delete()
+
+
+def _has_dependents(row) -> bool:
+    return any(
+        relation.related_model._default_manager.filter(**{relation.field.name: row}).exists()
+        for relation in row._meta.related_objects
+        if not relation.many_to_many
+    )
 
 
 def _profile_fill(into: User, other: User) -> None:

@@ -15,6 +15,14 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
+class EarnerName(models.TextChoices):
+    """How the earner's name appears to others on the badge's share page and embeds."""
+
+    HIDDEN = "hidden", _("Hidden")
+    SHOWN = "shown", _("Shown")
+    LINKED = "linked", _("Shown, linked to my profile")
+
+
 class BackpackBadge(models.Model):
     """A badge an earner keeps: awarded on Besace (``assertion``), or imported from anywhere.
 
@@ -61,6 +69,10 @@ class BackpackBadge(models.Model):
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # Hidden unless the earner chooses otherwise: making a badge public must not publish their name too.
+    earner_name = models.CharField(
+        _("earner's name"), max_length=10, choices=EarnerName.choices, default=EarnerName.HIDDEN
+    )
 
     class Meta:
         ordering = ["-accepted_at", "-id"]

@@ -9,13 +9,15 @@ from django.core.validators import URLValidator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from besace import access
-from besace.backpack import organise, selectors
-from besace.backpack.models import BackpackBadge, EarnerEvidence
+from besace.backpack import organise, selectors, sharing
+from besace.backpack.models import BackpackBadge, EarnerEvidence, Visibility
 from besace.core.responses import file_response
 from besace.verify.presentation import checks_for_display
 
@@ -149,20 +151,107 @@ def _visible_badge(request, public_id: str) -> BackpackBadge:
 @require_safe
 def badge_public(request, public_id: str):
     entry = _visible_badge(request, public_id)
+    if entry.assertion_id is None:
+        entry = sharing.verification_refresh_if_stale(entry)
+        if not access.badge_visible_to(request.user, entry):  # found revoked just now
+            raise Http404
     prefetch_related_objects([entry], "earner_evidence")
     is_owner = request.user.is_authenticated and request.user.pk == entry.owner_id
-    context = {"entry": entry, "is_owner": is_owner, "earner_evidence": entry.earner_evidence.all()}
+    context = {
+        "entry": entry,
+        "is_owner": is_owner,
+        "earner_evidence": entry.earner_evidence.all(),
+        "verdict": sharing.verdict(entry),
+        "earner": sharing.earner_shown(entry, request.user),
+        "share": {
+            "title": sharing.badge_name(entry),
+            "summary": sharing.summary(entry),
+            "issuer": sharing.issuer_name(entry),
+            "image": sharing.image_url(entry),
+            "url": sharing.share_url(entry),
+        },
+    }
     if entry.assertion_id:
         badge_class = entry.assertion.badge_class
         context.update(assertion=entry.assertion, badge_class=badge_class, issuer=badge_class.issuer)
     else:
-        checks = checks_for_display(entry.checks)
-        context.update(
-            badge=entry.normalised, checks=checks, verified=bool(checks) and all(c["passed"] for c in checks)
-        )
+        context.update(badge=entry.normalised, checks=checks_for_display(entry.checks))
     response = render(request, "backpack/share_badge.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+@xframe_options_exempt  # made to be framed by other sites; every other page still refuses framing
+@require_safe
+def badge_embed(request, public_id: str):
+    """A small card of the badge for other sites' iframes: only what anonymous visitors may see, as the
+    browser showing it may hold no session (or the earner's, which must not reveal more)."""
+    entry = (
+        BackpackBadge.objects.select_related("assertion__badge_class__issuer", "owner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if entry is None or not sharing.is_shareable(entry):
+        raise Http404
+    entry = sharing.verification_refresh_if_stale(entry)
+    if not sharing.is_shareable(entry):
+        raise Http404
+    context = {
+        "entry": entry,
+        "name": sharing.badge_name(entry),
+        "issuer": sharing.issuer_name(entry),
+        "image": sharing.image_url(entry),
+        "url": sharing.share_url(entry),
+        "verdict": sharing.verdict(entry),
+        "earner": sharing.earner_shown(entry, None),
+    }
+    response = render(request, "backpack/embed_badge.html", context)
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors *"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# The owner's share controls (on the badge's page in the backpack and on its share page)
+
+
+def _back_to_share(request, entry: BackpackBadge, anchor: str):
+    """Back to the page the form was on: the share page or the badge's page in the backpack."""
+    if request.POST.get("from") == "public":
+        return redirect(reverse("share:badge", args=[entry.public_id]) + f"#{anchor}")
+    return _back_to_badge(entry, anchor)
+
+
+@login_required
+@require_POST
+def badge_make_public(request, public_id: str):
+    """The share panel's first step for a badge others cannot see: make it public, then share it."""
+    entry = _own_badge(request, public_id)
+    if entry.is_revoked:
+        messages.error(request, _("A revoked badge cannot be shared."))
+    else:
+        organise.badge_visibility_set(entry=entry, visibility=Visibility.PUBLIC, actor=request.user)
+        messages.success(request, _("Your badge is public: share it with the links below."))
+    return _back_to_share(request, entry, "share")
+
+
+@login_required
+@require_POST
+def badge_earner_name(request, public_id: str):
+    entry = _own_badge(request, public_id)
+    try:
+        sharing.badge_earner_name_set(
+            entry=entry, choice=request.POST.get("earner_name", ""), actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("Your name on this badge: %(choice)s.") % {"choice": entry.get_earner_name_display()}
+        )
+    return _back_to_share(request, entry, "earner-name")
 
 
 @require_safe

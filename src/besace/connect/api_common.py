@@ -2,6 +2,7 @@
 OpenAPI document that names the OAuth2 endpoints (the OB 3.0 discovery document is that document)."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken
 
@@ -169,3 +171,43 @@ def paged_response(response, page: Page):
     response["X-Total-Count"] = str(page.total)
     response["Link"] = page.links
     return response
+
+
+# answer(request, status, spec_code, description, **headers) -> the spec's error document
+ErrorAnswer = Callable[..., HttpResponse]
+
+
+def error_handlers_install(api: NinjaAPI, answer: ErrorAnswer, codes: dict[str, str]) -> None:
+    """The same errors on both IMS APIs, each in its spec's shape and words: `codes` names, for each of
+    unauthenticated, forbidden, invalid, bad_query, not_found and bad_request, the spec's code."""
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        message = "A valid access token is required (Authorization: Bearer)."
+        return answer(
+            request, 401, codes["unauthenticated"], message, **{"WWW-Authenticate": www_authenticate()}
+        )
+
+    @api.exception_handler(InsufficientScope)
+    def _forbidden(request, exc):
+        header = www_authenticate("insufficient_scope", exc.scope)
+        return answer(request, 403, codes["forbidden"], str(exc), **{"WWW-Authenticate": header})
+
+    @api.exception_handler(ValidationError)
+    def _invalid(request, exc):
+        errors = "; ".join(
+            f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors
+        )
+        return answer(request, 400, codes["invalid"], errors or "Invalid request.")
+
+    @api.exception_handler(BadQuery)
+    def _bad_query(request, exc):
+        return answer(request, 400, codes["bad_query"], str(exc))
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return answer(request, 404, codes["not_found"], "Not found.")
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        return answer(request, exc.status_code, codes["bad_request"], str(exc))

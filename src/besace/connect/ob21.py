@@ -11,9 +11,8 @@ from uuid import NAMESPACE_URL, uuid5
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from besace.backpack.imports import AlreadyInBackpack, ImportRefused, badge_import
 from besace.backpack.models import BackpackBadge
@@ -23,13 +22,11 @@ from besace.connect.api_common import (
     LIMIT,
     OFFSET,
     SINCE,
-    BadQuery,
     ImsApi,
-    InsufficientScope,
+    error_handlers_install,
     page_of,
     paged_response,
     scoped,
-    www_authenticate,
 )
 from besace.connect.services import InvalidName, profile_name_update
 from besace.issuing.jsonld import assertion_document
@@ -95,39 +92,18 @@ def _error(request, status: int, text: str, error: str, **headers: str):
     return response
 
 
-@ob21_api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    message = "A valid access token is required (Authorization: Bearer)."
-    return _error(request, 401, "UNAUTHENTICATED", message, **{"WWW-Authenticate": www_authenticate()})
-
-
-@ob21_api.exception_handler(InsufficientScope)
-def _forbidden(request, exc):
-    header = www_authenticate("insufficient_scope", exc.scope)
-    return _error(request, 403, "PERMISSION_DENIED", str(exc), **{"WWW-Authenticate": header})
-
-
-@ob21_api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    errors = "; ".join(
-        f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors
-    )
-    return _error(request, 400, "REQUEST_VALIDATION_ERROR", errors or "Invalid request.")
-
-
-@ob21_api.exception_handler(BadQuery)
-def _bad_query(request, exc):
-    return _error(request, 400, "REQUEST_VALIDATION_ERROR", str(exc))
-
-
-@ob21_api.exception_handler(Http404)
-def _not_found(request, exc):
-    return _error(request, 404, "NOT_FOUND", "Not found.")
-
-
-@ob21_api.exception_handler(HttpError)
-def _http_error(request, exc):
-    return _error(request, exc.status_code, "BAD_REQUEST", str(exc))
+error_handlers_install(
+    ob21_api,
+    _error,
+    {
+        "unauthenticated": "UNAUTHENTICATED",
+        "forbidden": "PERMISSION_DENIED",
+        "invalid": "REQUEST_VALIDATION_ERROR",
+        "bad_query": "REQUEST_VALIDATION_ERROR",
+        "not_found": "NOT_FOUND",
+        "bad_request": "BAD_REQUEST",
+    },
+)
 
 
 def _ob2_badges(user):

@@ -9,9 +9,8 @@ import json
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from besace.backpack.imports import AlreadyInBackpack, ImportRefused, badge_import, badge_replace
 from besace.backpack.models import BackpackBadge
@@ -21,13 +20,11 @@ from besace.connect.api_common import (
     LIMIT,
     OFFSET,
     SINCE,
-    BadQuery,
     ImsApi,
-    InsufficientScope,
+    error_handlers_install,
     page_of,
     paged_response,
     scoped,
-    www_authenticate,
 )
 from besace.connect.ob21 import profile_id
 from besace.connect.services import InvalidName, profile_name_update
@@ -108,41 +105,18 @@ def _status_info(request, status: int, minor: str, description: str, **headers: 
     return response
 
 
-@ob30_api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    message = "A valid access token is required (Authorization: Bearer)."
-    return _status_info(
-        request, 401, "unauthorizedrequest", message, **{"WWW-Authenticate": www_authenticate()}
-    )
-
-
-@ob30_api.exception_handler(InsufficientScope)
-def _forbidden(request, exc):
-    header = www_authenticate("insufficient_scope", exc.scope)
-    return _status_info(request, 403, "forbidden", str(exc), **{"WWW-Authenticate": header})
-
-
-@ob30_api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    errors = "; ".join(
-        f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors
-    )
-    return _status_info(request, 400, "invalid_data", errors or "Invalid request.")
-
-
-@ob30_api.exception_handler(BadQuery)
-def _bad_query(request, exc):
-    return _status_info(request, 400, "invalid_query_parameter", str(exc))
-
-
-@ob30_api.exception_handler(Http404)
-def _not_found(request, exc):
-    return _status_info(request, 404, "not_found", "Not found.")
-
-
-@ob30_api.exception_handler(HttpError)
-def _http_error(request, exc):
-    return _status_info(request, exc.status_code, "invalid_data", str(exc))
+error_handlers_install(
+    ob30_api,
+    _status_info,
+    {
+        "unauthenticated": "unauthorizedrequest",
+        "forbidden": "forbidden",
+        "invalid": "invalid_data",
+        "bad_query": "invalid_query_parameter",
+        "not_found": "not_found",
+        "bad_request": "invalid_data",
+    },
+)
 
 
 @ob30_api.get(

@@ -24,7 +24,7 @@ def _wants_json(request, as_json: bool) -> bool:
     return as_json or request.get_preferred_type([*JSON_TYPES, "text/html"]) in JSON_TYPES
 
 
-def _json_ld(request, document: dict, status: int = 200) -> JsonResponse:
+def json_ld_response(request, document: dict, status: int = 200) -> JsonResponse:
     content_type = request.get_preferred_type(JSON_TYPES) or JSON_TYPES[0]
     response = JsonResponse(
         document,
@@ -47,7 +47,7 @@ def _html(request, template: str, context: dict, status: int = 200) -> HttpRespo
 def issuer(request, public_id: str, as_json: bool = False):
     issuer = get_object_or_404(Issuer, public_id=public_id)
     if _wants_json(request, as_json):
-        return _json_ld(request, jsonld.issuer_document(issuer))
+        return json_ld_response(request, jsonld.issuer_document(issuer))
     badge_classes = issuer.badge_classes.all()
     return _html(request, "issuing/public/issuer.html", {"issuer": issuer, "badge_classes": badge_classes})
 
@@ -56,7 +56,7 @@ def issuer(request, public_id: str, as_json: bool = False):
 def badge_class(request, public_id: str, as_json: bool = False):
     badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
     if _wants_json(request, as_json):
-        return _json_ld(request, jsonld.badge_class_document(badge_class))
+        return json_ld_response(request, jsonld.badge_class_document(badge_class))
     return _html(request, "issuing/public/badgeclass.html", {"badge_class": badge_class})
 
 
@@ -81,7 +81,7 @@ def assertion(request, public_id: str, as_json: bool = False):
         return _credential_response(request, assertion)
     status = 410 if assertion.revoked else 200
     if _wants_json(request, as_json):
-        return _json_ld(request, jsonld.assertion_document(assertion), status=status)
+        return json_ld_response(request, jsonld.assertion_document(assertion), status=status)
     return _html(
         request, "issuing/public/assertion.html", public_assertion_page_context(assertion), status=status
     )
@@ -90,7 +90,7 @@ def assertion(request, public_id: str, as_json: bool = False):
 @require_safe
 def issuer_revocations(request, public_id: str):
     issuer = get_object_or_404(Issuer, public_id=public_id)
-    return _json_ld(request, jsonld.revocation_list_document(issuer))
+    return json_ld_response(request, jsonld.revocation_list_document(issuer))
 
 
 @require_safe
@@ -138,7 +138,7 @@ def issuer_key(request, public_id: str, key_id: str):
     key = get_object_or_404(
         SigningKey.objects.select_related("issuer"), issuer__public_id=public_id, public_id=key_id
     )
-    return _json_ld(request, credentials.key_document(key))
+    return json_ld_response(request, credentials.key_document(key))
 
 
 @require_safe
@@ -147,14 +147,14 @@ def issuer_did_document(request, public_id: str):
     if not credentials.publishes_did():
         raise Http404
     issuer = get_object_or_404(Issuer, public_id=public_id)
-    return _json_ld(request, credentials.did_document(issuer))
+    return json_ld_response(request, credentials.did_document(issuer))
 
 
 @require_safe
 def issuer_credential_status(request, public_id: str):
     """The 1EdTech revocation list that OB 3.0 credentials name as their credentialStatus."""
     issuer = get_object_or_404(Issuer, public_id=public_id)
-    return _json_ld(request, credentials.revocation_list_document(issuer))
+    return json_ld_response(request, credentials.revocation_list_document(issuer))
 
 
 def _credential_response(request, assertion: Assertion) -> JsonResponse:

@@ -340,3 +340,38 @@ def test_a_badge_in_both_backpacks_by_award_and_by_signed_copy_is_kept_once(main
     (kept,) = BackpackBadge.objects.filter(owner=main)
     assert kept.assertion_id == accepted.assertion_id and kept.tags == ["signed"]
     assert Assertion.objects.get().recipient_state == Assertion.RecipientState.ACCEPTED
+
+
+def test_settings_and_follows_both_accounts_have_are_kept_once(main, old):
+    """Rows the other account cannot bring because this one has their twin are dropped (this account's
+    win); rows only it has move."""
+    from besace.social.models import BadgeClassFollow, Member
+
+    Member.objects.create(user=main, auto_accept_connections=True)
+    Member.objects.create(user=old, auto_accept_connections=False)
+    for user in (main, old):
+        BadgeClassFollow.objects.create(
+            user=user, badge_class_key="k" * 24, achievement_id="https://a.example/1"
+        )
+    BadgeClassFollow.objects.create(user=old, badge_class_key="m" * 24, achievement_id="https://a.example/2")
+
+    accounts_merge(into=main, other=old)
+
+    assert Member.objects.get().user == main and Member.objects.get().auto_accept_connections
+    assert sorted(BadgeClassFollow.objects.filter(user=main).values_list("achievement_id", flat=True)) == [
+        "https://a.example/1",
+        "https://a.example/2",
+    ]
+
+
+def test_a_twin_row_that_others_depend_on_stops_the_merge(main, old, monkeypatch):
+    from besace.social.models import BadgeClassFollow
+
+    for user in (main, old):
+        BadgeClassFollow.objects.create(
+            user=user, badge_class_key="k" * 24, achievement_id="https://a.example/1"
+        )
+    monkeypatch.setattr(merge, "_has_dependents", lambda row: True)
+    with pytest.raises(MergeRefused):
+        accounts_merge(into=main, other=old)
+    assert BadgeClassFollow.objects.filter(user=old).exists()

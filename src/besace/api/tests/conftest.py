@@ -1,22 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from besace.testing.client_fetcher import ClientFetcher
 
 PASSWORD = "correct horse battery"  # make_user's default
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def earner(make_user):
-    return make_user("earner@example.org")
 
 
 @pytest.fixture

@@ -69,6 +69,8 @@ def test_it_answers_the_same_404_for_a_private_badge_and_no_badge(client, kept):
 
 def test_it_shows_others_what_the_badge_says_and_its_verification(client, kept, badge_class, issuer):
     entry = kept("public", name="Ada Lovelace", narrative="Wrote the first program.")
+    entry.earner_name = "shown"  # hidden unless the earner chooses (test_share_page.py)
+    entry.save(update_fields=["earner_name"])
     page = client.get(f"/badges/{entry.public_id}/").content.decode()
     assert badge_class.name in page and issuer.name in page and badge_class.description in page
     assert "Wrote the first program." in page and "Ada Lovelace" in page

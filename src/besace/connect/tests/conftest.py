@@ -8,25 +8,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from besace.connect.scopes import OB21_SCOPES
 
 MOODLE = "https://moodle.example/"
 MOODLE_CALLBACK = MOODLE + "admin/oauth2callback.php"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def earner(make_user):
-    return make_user("earner@example.org")
 
 
 @pytest.fixture
