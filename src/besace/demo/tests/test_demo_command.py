@@ -50,3 +50,10 @@ def test_it_refuses_to_load_twice_without_if_empty(db):
     with pytest.raises(CommandError, match="demo accounts already exist"):
         _demo()
     assert Issuer.objects.count() == 1
+
+
+def test_the_gallery_and_a_public_profile_have_something_to_show(client, db):
+    call_command("demo", "--if-empty", stdout=io.StringIO())
+    assert "Python" in client.get("/gallery/").content.decode()
+    earner = get_user_model().objects.get(email=EARNER_EMAIL)
+    assert "Grenoble" in client.get(f"/people/{earner.profile.slug}/").content.decode()

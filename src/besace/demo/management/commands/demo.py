@@ -9,10 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from besace.accounts.services import consent_record
+from besace.backpack.models import EarnerName, Visibility
+from besace.backpack.organise import badge_visibility_set
 from besace.backpack.services import assertion_accept
 from besace.demo.images import badge_png, badge_svg
 from besace.issuing import services
 from besace.issuing.models import Issuer
+from besace.profiles.services import profile_for
 
 ISSUER_EMAIL = "issuer@demo.besace.test"
 EARNER_EMAIL = "earner@demo.besace.test"
@@ -86,7 +89,15 @@ class Command(BaseCommand):
             actor=staff,
             language="fr",
         )
-        assertion_accept(assertion=accepted, user=earner)
+        # Shown in the gallery and on the earner's public profile, so both have something to show.
+        entry = assertion_accept(assertion=accepted, user=earner)
+        badge_visibility_set(entry=entry, visibility=Visibility.PUBLIC, actor=earner)
+        entry.earner_name = EarnerName.LINKED
+        entry.save(update_fields=["earner_name"])
+        profile = profile_for(earner)
+        profile.visibility, profile.show_on_map = Visibility.PUBLIC, True
+        profile.city, profile.country = "Grenoble", "FR"
+        profile.save()
         services.badge_award(
             badge_class=teamwork,
             award=services.AwardRequest(email=EARNER_EMAIL, name="Alex Durand", issued_on=timezone.now()),
