@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from besace.backpack.models import BackpackBadge, Collection, CollectionBadge, EarnerEvidence, Visibility
 from besace.core.audit import audit_record
 from besace.core.models import new_public_id
+from besace.core.ordering import neighbour_swap
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -227,13 +228,9 @@ def collection_badge_move(*, collection: Collection, entry: BackpackBadge, up: b
     index = next((i for i, item in enumerate(items) if item.badge_id == entry.pk), None)
     if index is None:
         raise CollectionError(_("This badge is not in this collection."))
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(items):
+    changed = neighbour_swap(items, index, up=up)
+    if changed is None:
         return  # already first (or last)
-    items[index], items[other] = items[other], items[index]
-    changed = [item for position, item in enumerate(items) if item.position != position]
-    for position, item in enumerate(items):
-        item.position = position
     CollectionBadge.objects.bulk_update(changed, ["position"])
     audit_record(
         action="backpack.collection.reordered",

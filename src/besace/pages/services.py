@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from besace.backpack.models import BackpackBadge, Collection
 from besace.core.audit import audit_record
+from besace.core.ordering import neighbour_swap
 from besace.pages import files
 from besace.pages.models import Block, Page
 
@@ -192,13 +193,9 @@ def block_move(*, block: Block, up: bool, actor) -> None:
     _lock(page)
     blocks = list(page.blocks.order_by("position", "id"))
     index = next(i for i, item in enumerate(blocks) if item.pk == block.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(blocks):
+    changed = neighbour_swap(blocks, index, up=up)
+    if changed is None:
         return  # already first (or last)
-    blocks[index], blocks[other] = blocks[other], blocks[index]
-    changed = [item for position, item in enumerate(blocks) if item.position != position]
-    for position, item in enumerate(blocks):
-        item.position = position
     Block.objects.bulk_update(changed, ["position"])
     audit_record(
         action="pages.block.moved", target=page, actor=actor, block=block.pk, direction="up" if up else "down"
