@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # its templates, for /sitemap.xml (besace.core.sitemaps)
     "oauth2_provider",
     "django_countries",  # its French country names
     "django_tasks",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from besace.accounts.views import language_switch
@@ -10,11 +11,20 @@ from besace.backpack import views as backpack_views
 from besace.connect.ob21 import ob21_api
 from besace.connect.ob30 import ob30_api
 from besace.core import views as core_views
+from besace.core.sitemaps import SITEMAPS, robots_txt
 from besace.verify.views import verify_page
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/setlang/", language_switch, name="set_language"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("accounts/", include("besace.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("public/", include("besace.issuing.public_urls")),

@@ -138,9 +138,12 @@ def earner_shown(entry: BackpackBadge, viewer) -> EarnerShown | None:
     name = (entry.assertion.recipient_name if entry.assertion_id else "") or entry.owner.get_full_name()
     profile_url = None
     if entry.earner_name == EarnerName.LINKED:
-        from besace.profiles.selectors import public_profile_url  # profiles builds on the backpack
+        from besace.profiles.selectors import profile_of, public_profile_url  # profiles builds on the backpack
 
         profile_url = public_profile_url(entry.owner, viewer)
+        if profile_url:
+            # The name the profile goes by: a pseudonym there must not be tied to the real name here.
+            name = profile_of(entry.owner).display_name or name
     if not (name or profile_url):
         return None
     return EarnerShown(name=name or _("The earner's profile"), profile_url=profile_url)

@@ -104,6 +104,19 @@ def test_it_links_the_name_to_the_profile_only_for_viewers_the_profile_lets_in(
     assert f'href="{profile_path}"' not in _page(client, entry)
 
 
+def test_a_linked_name_is_the_profile_s_pseudonym_not_the_real_name(client, kept, earner):
+    from besace.profiles.services import profile_for
+
+    profile = profile_for(earner)
+    profile.visibility, profile.display_name = "public", "Lady A."
+    profile.save(update_fields=["visibility", "display_name"])
+    entry = kept("public", name="Ada Lovelace")
+    entry.earner_name = EarnerName.LINKED
+    entry.save(update_fields=["earner_name"])
+    page = _page(client, entry)
+    assert "Lady A." in page and "Ada Lovelace" not in page
+
+
 def test_it_shows_a_live_verdict_for_an_award(client, kept, owner, earner):
     entry = kept("public")
     page = _page(client, entry)
