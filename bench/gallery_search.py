@@ -76,6 +76,7 @@ def generate(rows: int, seed: int, batch: int = 5000) -> None:
             }
         )
     print(f"generating {people} people, {classes} badge classes, {rows} public badges...", flush=True)
+    started = time.perf_counter()
     with transaction.atomic():
         users = [
             User(
@@ -124,13 +125,14 @@ def generate(rows: int, seed: int, batch: int = 5000) -> None:
                 BackpackBadge.objects.bulk_create(pending)
                 pending.clear()
         BackpackBadge.objects.bulk_create(pending)
+    print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the searches read profiles too (rebuild analyses its own)
+            cursor.execute("ANALYZE")
     started = time.perf_counter()
     print("building the index (besace.gallery.indexing.rebuild)...", flush=True)
     indexed = indexing.rebuild()
     print(f"{indexed} badges indexed in {time.perf_counter() - started:.0f} s", flush=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def _first_page(search: selectors.BadgeSearch):

@@ -1,9 +1,12 @@
 """Writes to the gallery index (besace.gallery.models): one entry per public backpack badge, one
 aggregate row per badge class with at least one. Called by the signal receivers and the rebuild command."""
 
+from itertools import islice
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,10 +20,12 @@ from besace.profiles.selectors import profile_of
 
 ANONYMOUS = AnonymousUser()
 INDEX_RELATED = ("assertion__badge_class", "owner__profile")
+# A class is described by its latest public badge (then the highest id, so that the rebuild agrees).
+REPRESENTATIVE_ORDER = (F("updated_at").desc(), F("badge_id").desc())
 _ENTRY_FIELDS = ("badge_class_id", "owner_id", "recipient_name", "country", "city", "on_map", "issued_on")
 
 
-def _entry_row(badge: BackpackBadge, key: str, updated_at) -> GalleryEntry:
+def _entry_row(badge: BackpackBadge, updated_at) -> GalleryEntry:
     """What the gallery may say about this public badge and its earner, as they chose."""
     shown = earner_shown(badge, ANONYMOUS)
     profile = profile_of(badge.owner)
@@ -29,7 +34,7 @@ def _entry_row(badge: BackpackBadge, key: str, updated_at) -> GalleryEntry:
     recipient_name = shown.name if shown else ""
     return GalleryEntry(
         badge=badge,
-        badge_class_id=key,
+        badge_class_id=badge_class_key(achievement_id(badge)),
         owner_id=badge.owner_id,
         recipient_name=recipient_name,
         recipient_folded=fold(recipient_name),
@@ -69,6 +74,24 @@ def _class_row(badge: BackpackBadge, key: str, updated_at) -> GalleryBadgeClass:
     )
 
 
+def _class_summary(latest: GalleryEntry, recipients: int) -> GalleryBadgeClass:
+    """A class's gallery row: described by its latest public badge, counting its public recipients."""
+    row = _class_row(latest.badge, latest.badge_class_id, latest.updated_at)
+    row.recipient_count = recipients
+    return row
+
+
+def _recipient_counts(keys) -> dict[str, int]:
+    """Per badge class key: the people who hold one of its public badges (classes without any left out)."""
+    totals = (
+        GalleryEntry.objects.filter(badge_class_id__in=keys)
+        .values("badge_class_id")
+        .annotate(recipients=Count("owner", distinct=True))
+        .order_by()
+    )
+    return {total["badge_class_id"]: total["recipients"] for total in totals}
+
+
 def _tag_rows(badge_class: GalleryBadgeClass) -> list[GalleryTag]:
     return [
         GalleryTag(badge_class=badge_class, tag=tag) for tag in sorted({fold(t) for t in badge_class.tags})
@@ -79,20 +102,17 @@ def class_refresh(key: str) -> None:
     """Recount a badge class's public recipients and describe it from its latest public badge;
     the class leaves the gallery with its last public badge."""
     with transaction.atomic():
-        totals = GalleryEntry.objects.filter(badge_class_id=key).aggregate(
-            recipients=Count("owner", distinct=True), updated_at=Max("updated_at")
-        )
-        if not totals["recipients"]:
+        recipients = _recipient_counts([key]).get(key)
+        if not recipients:
             GalleryBadgeClass.objects.filter(key=key).delete()
             return
         latest = (
             GalleryEntry.objects.filter(badge_class_id=key)
             .select_related(*(f"badge__{path}" for path in INDEX_RELATED))
-            .order_by("-updated_at", "-badge_id")
+            .order_by(*REPRESENTATIVE_ORDER)
             .first()
         )
-        row = _class_row(latest.badge, key, totals["updated_at"])
-        row.recipient_count = totals["recipients"]
+        row = _class_summary(latest, recipients)
         row.save()
         GalleryTag.objects.filter(badge_class_id=key).delete()
         GalleryTag.objects.bulk_create(_tag_rows(row))
@@ -106,11 +126,11 @@ def entry_sync(badge: BackpackBadge) -> None:
             if existing is not None:
                 existing.delete()  # the post_delete receiver recounts its class
             return
-        key = badge_class_key(achievement_id(badge))
         now = timezone.now()
-        row = _entry_row(badge, key, now)
+        row = _entry_row(badge, now)
         if existing is not None and all(getattr(existing, f) == getattr(row, f) for f in _ENTRY_FIELDS):
             return  # nothing the gallery shows changed (a re-verification, a new tag...)
+        key = row.badge_class_id
         if not GalleryBadgeClass.objects.filter(key=key).exists():
             _class_row(badge, key, now).save()
         row.save()
@@ -127,26 +147,25 @@ def owner_entries_sync(user) -> None:
         entry_sync(badge)
 
 
-def rebuild(batch_size: int = 2000) -> int:
+def rebuild(batch_size: int = 5000) -> int:
     """Rebuild the whole index from the backpacks; returns the number of public badges indexed.
 
-    Rows get the date each badge entered its backpack as their modification date.
+    The rows are those the live updates write (same functions), each badge's modification date being
+    the date it entered its backpack. Set-based: a few queries per `batch_size` badges or classes, and
+    memory bounded by the batch. One transaction, so that the gallery shows the old index until the
+    new one is complete.
     """
-    count = 0
     with transaction.atomic():
         _index_empty()
-        classes: dict[str, GalleryBadgeClass] = {}
-        batch: list[GalleryEntry] = []
-        public = access.badges_visible_to(ANONYMOUS).select_related(*INDEX_RELATED).order_by("pk")
-        for badge in public.iterator(chunk_size=batch_size):
-            key = badge_class_key(achievement_id(badge))
-            if key not in classes:
-                classes[key] = _class_row(badge, key, badge.accepted_at)
-            batch.append(_entry_row(badge, key, badge.accepted_at))
-            if len(batch) >= batch_size:
-                count += _entries_write(batch, classes)
-        count += _entries_write(batch, classes)
-        _counts_write(classes, batch_size)
+        count = _entries_write(batch_size)
+        _classes_write(batch_size)
+    if connection.vendor == "postgresql":
+        # The planner's statistics for the new rows; VACUUM (impossible in a transaction) also marks the
+        # pages all-visible, so that counts are answered from the indexes alone.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            for model in (GalleryEntry, GalleryBadgeClass, GalleryTag):
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
     return count
 
 
@@ -157,27 +176,42 @@ def _index_empty() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
 
 
-def _entries_write(batch: list[GalleryEntry], classes: dict[str, GalleryBadgeClass]) -> int:
-    new_classes = [
-        classes[key] for key in {row.badge_class_id for row in batch} if classes[key]._state.adding
-    ]
-    GalleryBadgeClass.objects.bulk_create(new_classes)  # marks them as saved (_state.adding False)
-    GalleryEntry.objects.bulk_create(batch)
-    written = len(batch)
-    batch.clear()
-    return written
+def _entries_write(batch_size: int) -> int:
+    """One entry per public badge, read by ranges of `batch_size` primary keys.
+
+    Ranges rather than "the next batch_size public badges": however the planner misjudges how many
+    badges are public, each query reads one range of the primary key index. The entries go in before
+    their classes, which are computed from them: the foreign key is checked at commit (Django's
+    constraints are deferred)."""
+    # The document as received and the verification report are large and say nothing the index needs.
+    public = access.badges_visible_to(ANONYMOUS).select_related(*INDEX_RELATED).defer("original", "checks")
+    last_pk = BackpackBadge.objects.aggregate(last=Max("pk"))["last"] or 0
+    count = 0
+    for start in range(0, last_pk, batch_size):
+        batch = public.filter(pk__gt=start, pk__lte=start + batch_size).order_by()
+        rows = GalleryEntry.objects.bulk_create(_entry_row(badge, badge.accepted_at) for badge in batch)
+        count += len(rows)
+    return count
 
 
-def _counts_write(classes: dict[str, GalleryBadgeClass], batch_size: int) -> None:
-    totals = GalleryEntry.objects.values("badge_class_id").annotate(
-        recipients=Count("owner", distinct=True), updated_at=Max("updated_at")
+def _classes_write(batch_size: int) -> None:
+    """One row per class of the entries, described by its latest entry as class_refresh does, and its tags."""
+    latest = (
+        GalleryEntry.objects.alias(
+            rank=Window(RowNumber(), partition_by=F("badge_class_id"), order_by=REPRESENTATIVE_ORDER)
+        )
+        .filter(rank=1)
+        .values_list("badge_id", flat=True)
+        .order_by()
     )
-    for total in totals.iterator(chunk_size=batch_size):
-        badge_class = classes[total["badge_class_id"]]
-        badge_class.recipient_count = total["recipients"]
-        badge_class.updated_at = total["updated_at"]
-    values = list(classes.values())
-    GalleryBadgeClass.objects.bulk_update(values, ["recipient_count", "updated_at"], batch_size=batch_size)
-    GalleryTag.objects.bulk_create(
-        [tag for badge_class in values for tag in _tag_rows(badge_class)], batch_size=batch_size
-    )
+    latest_ids = latest.iterator(chunk_size=batch_size)
+    while batch_ids := list(islice(latest_ids, batch_size)):
+        entries = list(
+            GalleryEntry.objects.filter(badge_id__in=batch_ids).select_related(
+                *(f"badge__{path}" for path in INDEX_RELATED)
+            )
+        )
+        recipients = _recipient_counts([entry.badge_class_id for entry in entries])
+        rows = [_class_summary(entry, recipients[entry.badge_class_id]) for entry in entries]
+        GalleryBadgeClass.objects.bulk_create(rows)
+        GalleryTag.objects.bulk_create(tag for row in rows for tag in _tag_rows(row))

@@ -76,6 +76,10 @@ class GalleryEntry(models.Model):
             models.Index(fields=["badge_class", "issued_on"], name="gallery_entry_class"),
             models.Index(fields=["country", "badge_class"], name="gallery_entry_country"),
             models.Index(fields=["country"], condition=models.Q(on_map=True), name="gallery_entry_map"),
+            # The count of earners who keep their name hidden, from the index alone (a class page).
+            models.Index(
+                fields=["badge_class"], condition=models.Q(recipient_name=""), name="gallery_entry_unnamed"
+            ),
         ]
 
     def __str__(self) -> str:

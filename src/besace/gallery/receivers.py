@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from besace.backpack.models import BackpackBadge
 from besace.gallery import indexing
 from besace.gallery.models import GalleryEntry
+from besace.gallery.search_text import fold
 from besace.issuing.models import Assertion
 from besace.profiles.models import Profile
 
@@ -41,3 +42,7 @@ def user_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     """A changed name changes what the gallery shows of the earner (a sign-in changes nothing)."""
     if not raw and not instance._state.adding and update_fields != frozenset({"last_login"}):
         indexing.owner_entries_sync(instance)
+        # Profiles without a display name go by the account name: keep their searchable name in step.
+        Profile.objects.filter(user=instance, display_name="").update(
+            name_folded=fold(instance.get_full_name())
+        )

@@ -5,6 +5,7 @@ from django_countries.fields import CountryField
 
 from besace.backpack.models import Visibility
 from besace.core.text import markdown_to_safe_html
+from besace.gallery.search_text import fold
 
 # Paths under /people/ that are not profiles.
 RESERVED_SLUGS = {"me"}
@@ -37,6 +38,9 @@ class Profile(models.Model):
     visibility = models.CharField(
         _("who may see my profile"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # The shown name, folded (besace.gallery.search_text.fold): what the gallery's profile search matches,
+    # from a full-text index on PostgreSQL. Never the account's real name behind a display name.
+    name_folded = models.CharField(max_length=300, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -44,6 +48,12 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.display_name or self.user.get_full_name())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

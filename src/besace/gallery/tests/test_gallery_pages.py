@@ -225,6 +225,14 @@ def test_profiles_tab_lists_and_searches_public_profiles_only(
     assert names(country="DE") == ["Karl Weber"]
     assert names(name="realname") == []  # the account name behind a pseudonym stays hidden
     assert names(name="secret") == []
+    assert names(name="zoe mart") == ["Zoé Martin"]  # accents folded, words as prefixes
+
+    pseudonym.profile.display_name = ""  # the account name becomes the shown name, and searchable
+    pseudonym.profile.save()
+    assert names(name="realname") == ["Realname"]
+    pseudonym.first_name = "Renamed"
+    pseudonym.save()
+    assert names(name="renamed") == ["Renamed"] and names(name="realname") == []
 
 
 @pytest.mark.django_db
