@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install lint messages clean
+.PHONY: run test install lint messages clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,17 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .venv-validator var
+
+# Benchmarks against the reference tools (bench/README.md), never run by the tests. The references live in
+# virtualenvs of their own: openbadges-bakery in .venv-bench, validator-core in .venv-validator.
+BENCH_STAMP := .venv-bench/.installed
+$(BENCH_STAMP):
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install -q --disable-pip-version-check openbadges-bakery
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	SECRET_KEY=bench $(BIN)/python -c "from besace.testing.obvalidator import validator_python; validator_python()"
+	command -v wrk >/dev/null && command -v redis-server >/dev/null || apt-get install -y -qq wrk redis-server
+	$(BIN)/python bench/bench_all.py $(BENCH_ARGS)

@@ -131,6 +131,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Several web servers share uploaded files through S3-compatible object storage (AWS, MinIO, ...). Media are
+# always served through Besace's views, so the bucket stays private.
+if env.str("BESACE_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+# Cache (rate limits, queued re-verifications...): per process by default; a Redis shared by every web server
+# and worker as soon as there is more than one process. Sessions are in the database, read through it.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Hosted assertions' JSON-LD served from the cache (besace.issuing.public_cache): only safe when every
+# process shares the cache, since each forgets what it changes.
+BESACE_CACHE_PUBLIC_DOCUMENTS = env.bool("BESACE_CACHE_PUBLIC_DOCUMENTS", default=bool(CACHE_URL))
 # Uploaded images are read into memory for validation; anything larger is refused before that.
 BESACE_MAX_IMAGE_BYTES = env.int("BESACE_MAX_IMAGE_BYTES", default=2 * 1024 * 1024)
 BESACE_MAX_CSV_BYTES = env.int("BESACE_MAX_CSV_BYTES", default=2 * 1024 * 1024)
@@ -147,16 +173,29 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Besace <no-reply@besace.localhost>")
 
 # Background work (django-tasks): "db" keeps tasks in the database for `besace db_worker` (what
-# `make run` starts), "immediate" runs them at once in the request (tests, tiny installs).
+# `make run` starts), "rq" in Redis (REDIS_URL) for `besace rqworker --job-class django_tasks_rq.Job
+# --with-scheduler`, "immediate" runs them at once in the request (tests, tiny installs).
 BESACE_TASKS = env.str("BESACE_TASKS", default="db")
 TASKS = {
     "default": {
         "BACKEND": {
             "db": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[BESACE_TASKS]
     }
 }
+if BESACE_TASKS == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("BESACE_TASKS=rq needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# Failed tasks run again after this many seconds, then twice that, ..., at most this many times in all;
+# a db_worker silent for this long is taken as dead and its running tasks are run again.
+BESACE_TASK_MAX_ATTEMPTS = env.int("BESACE_TASK_MAX_ATTEMPTS", default=5)
+BESACE_TASK_RETRY_SECONDS = env.float("BESACE_TASK_RETRY_SECONDS", default=30)
+BESACE_WORKER_HEARTBEAT_SECONDS = env.float("BESACE_WORKER_HEARTBEAT_SECONDS", default=10)
+BESACE_WORKER_LOST_AFTER_SECONDS = env.float("BESACE_WORKER_LOST_AFTER_SECONDS", default=60)
 # Stored badges are verified again when their last check is older than this (on view and in the
 # background), at most this many per background run, oldest first.
 BESACE_REVERIFY_AFTER_HOURS = env.int("BESACE_REVERIFY_AFTER_HOURS", default=24)

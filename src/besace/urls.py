@@ -18,6 +18,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", core_views.healthz, name="healthz"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -29,12 +29,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
-from django_tasks import task
 
 from besace.backpack import imports
 from besace.backpack.export import EXPORT_FORMAT, MANIFEST_NAME
 from besace.backpack.models import ImportJob, ImportJobItem
 from besace.core.audit import audit_record
+from besace.core.tasks import retried_task
 from besace.openbadges.images import sniff_image_type
 from besace.openbadges.signing import is_compact_jws
 from besace.openbadges.verify.verifier import BadgeInput
@@ -311,7 +311,7 @@ def batch_job_create(*, user, files) -> ImportJob:
     return job
 
 
-@task()
+@retried_task
 def batch_import_task(job_pk: int) -> None:
     batch_import_run(job_pk, fetcher=badge_fetcher())
 

@@ -138,7 +138,10 @@ def earner_shown(entry: BackpackBadge, viewer) -> EarnerShown | None:
     name = (entry.assertion.recipient_name if entry.assertion_id else "") or entry.owner.get_full_name()
     profile_url = None
     if entry.earner_name == EarnerName.LINKED:
-        from besace.profiles.selectors import profile_of, public_profile_url  # profiles builds on the backpack
+        from besace.profiles.selectors import (  # profiles builds on the backpack
+            profile_of,
+            public_profile_url,
+        )
 
         profile_url = public_profile_url(entry.owner, viewer)
         if profile_url:

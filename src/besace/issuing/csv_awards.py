@@ -11,7 +11,9 @@ from besace.issuing.services import AwardRequest
 from besace.openbadges.hashing import normalise_email
 
 KNOWN_COLUMNS = ("email", "name", "narrative", "evidence_url")
-MAX_ROWS = 5000
+# Awards are made in the background (besace.issuing.award_jobs); the file size is capped too
+# (BESACE_MAX_CSV_BYTES).
+MAX_ROWS = 10_000
 
 
 @dataclass

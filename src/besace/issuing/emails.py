@@ -1,15 +1,20 @@
 """The award e-mail, written in the earner's language when Besace knows it, else the issuer's."""
 
+import logging
 import re
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django_tasks import task
 
 from besace.accounts.services import user_for_verified_email
 from besace.issuing.claims import claim_token_make
+from besace.issuing.models import Assertion
+
+logger = logging.getLogger(__name__)
 
 
 def award_email_language(assertion) -> str:
@@ -29,7 +34,7 @@ def _one_line(text: str) -> str:
     return re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip()
 
 
-def award_email_send(assertion) -> None:
+def award_email_message(assertion) -> EmailMultiAlternatives:
     badge_class = assertion.badge_class
     context = {
         "assertion": assertion,
@@ -46,4 +51,23 @@ def award_email_send(assertion) -> None:
         subject, text, to=[assertion.recipient_email], headers={"Content-Language": language}
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def award_email_send(assertion) -> None:
+    award_email_message(assertion).send()
+
+
+@task()
+def award_emails_send_task(assertion_pks: list[int]) -> int:
+    """The award e-mails of a batch of awards, over one connection to the mail server; returns how many
+    were sent. One address the server refuses is logged and does not stop the others."""
+    assertions = Assertion.objects.filter(pk__in=assertion_pks).select_related("badge_class__issuer")
+    sent = 0
+    with get_connection() as connection:
+        for assertion in assertions:
+            try:
+                sent += connection.send_messages([award_email_message(assertion)]) or 0
+            except Exception:
+                logger.exception("award e-mail for assertion %s not sent", assertion.pk)
+    return sent

@@ -176,11 +176,25 @@ class Assertion(models.Model):
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # For an award made by an AwardJob: which job, and which of its rows (counted from 0).
+    award_job = models.ForeignKey(
+        "AwardJob",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="assertions",
+    )
+    award_job_row = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(Lower("recipient_email"), name="assertion_recipient_lower")]
+        # A job run again after a crash cannot award a row twice, even with two workers at it.
+        constraints = [
+            models.UniqueConstraint(fields=["award_job", "award_job_row"], name="one_award_per_job_row")
+        ]
         verbose_name = _("award")
 
     def __str__(self) -> str:
@@ -253,3 +267,41 @@ class Assertion(models.Model):
     def baked_url(self) -> str:
         """ "The" badge image the earner receives: signed or hosted, as its badge class says."""
         return self.signed_baked_url if self.delivers_signed else self.hosted_baked_url
+
+
+class AwardJob(models.Model):
+    """Awards of one confirmed CSV file, made in the background in batches (besace.issuing.award_jobs).
+
+    `awarded` rows (in file order) have their assertion; the e-mails of the first `emails_queued` of
+    them are queued. Both only grow, so a run that stopped anywhere is completed by running it again.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Stopped")
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="award_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True, help_text="Language of the award e-mails.")
+    # The checked rows of the file: [{"email": …, "name": …, "narrative": …, "evidence_url": …}, …].
+    rows = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    awarded = models.PositiveIntegerField(default=0)
+    emails_queued = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every batch: a job still "running" long after it last moved has lost its worker.
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"award job {self.public_id} ({self.state}, {self.awarded}/{self.total})"

@@ -1,14 +1,16 @@
 """Public, stable URLs of issuers, badge classes and assertions: JSON-LD for machines, HTML for people."""
 
+import json
 from urllib.parse import quote
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from besace.core.responses import file_response, image_response
-from besace.issuing import credentials, jsonld
+from besace.issuing import credentials, jsonld, public_cache
 from besace.issuing.baking import baked_assertion_image, credential_image, signed_assertion_image
 from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey
 from besace.issuing.selectors import public_assertion_page_context
@@ -24,14 +26,17 @@ def _wants_json(request, as_json: bool) -> bool:
     return as_json or request.get_preferred_type([*JSON_TYPES, "text/html"]) in JSON_TYPES
 
 
-def json_ld_response(request, document: dict, status: int = 200) -> JsonResponse:
+def json_ld_response(request, document: dict, status: int = 200) -> HttpResponse:
+    return _json_ld_bytes_response(request, _json_bytes(document), status)
+
+
+def _json_bytes(document: dict) -> bytes:
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+def _json_ld_bytes_response(request, body: bytes, status: int) -> HttpResponse:
     content_type = request.get_preferred_type(JSON_TYPES) or JSON_TYPES[0]
-    response = JsonResponse(
-        document,
-        status=status,
-        content_type=content_type,
-        json_dumps_params={"ensure_ascii": False, "indent": 2},
-    )
+    response = HttpResponse(body, status=status, content_type=content_type)
     response["Access-Control-Allow-Origin"] = "*"
     response["Vary"] = "Accept"
     return response
@@ -72,19 +77,32 @@ def _revoked_gone() -> HttpResponseGone:
 
 @require_safe
 def assertion(request, public_id: str, as_json: bool = False):
-    assertion = _assertion_or_404(public_id)
-    # Open Badges 2.0: a revoked assertion answers 410 Gone, still saying it is revoked and why.
     if not as_json and request.get_preferred_type([*JSON_TYPES, "text/html", *CREDENTIAL_TYPES]) in (
         CREDENTIAL_TYPES
     ):
         # Asked for by its media type only: */* and application/ld+json keep getting OB 2.0.
-        return _credential_response(request, assertion)
-    status = 410 if assertion.revoked else 200
+        return _credential_response(request, _assertion_or_404(public_id))
     if _wants_json(request, as_json):
-        return json_ld_response(request, jsonld.assertion_document(assertion), status=status)
+        # What verifiers fetch on every check: from the cache when it can be, without a query.
+        status, body = public_cache.assertion_document(public_id, lambda: _assertion_json(public_id))
+        return _json_ld_bytes_response(request, body, status)
+    assertion = _assertion_or_404(public_id)
     return _html(
-        request, "issuing/public/assertion.html", public_assertion_page_context(assertion), status=status
+        request,
+        "issuing/public/assertion.html",
+        public_assertion_page_context(assertion),
+        status=_assertion_status(assertion),
     )
+
+
+def _assertion_status(assertion: Assertion) -> int:
+    # Open Badges 2.0: a revoked assertion answers 410 Gone, still saying it is revoked and why.
+    return 410 if assertion.revoked else 200
+
+
+def _assertion_json(public_id: str) -> public_cache.Rendered:
+    assertion = _assertion_or_404(public_id)
+    return _assertion_status(assertion), _json_bytes(jsonld.assertion_document(assertion))
 
 
 @require_safe

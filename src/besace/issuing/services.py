@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from besace.core.audit import audit_record
-from besace.issuing.emails import award_email_send
+from besace.core.audit import audit_record, audit_record_bulk
+from besace.issuing.emails import award_email_send, award_emails_send_task
 from besace.issuing.models import Alignment, Assertion, BadgeClass, Issuer, IssuerStaff
 from besace.openbadges.hashing import hash_identity, new_salt, normalise_email
 from besace.openbadges.images import sniff_image_type
@@ -128,11 +128,14 @@ def _expiry_for(badge_class: BadgeClass, issued_on: datetime.datetime) -> dateti
     return badge_class.expires_on
 
 
-def _assertion_create(*, badge_class: BadgeClass, award: AwardRequest, actor, language: str) -> Assertion:
+def _assertion_new(
+    *, badge_class: BadgeClass, award: AwardRequest, actor, language: str, **fields
+) -> Assertion:
+    """The assertion of one award, not saved yet (salt and identity hash computed here)."""
     email = normalise_email(award.email)
     salt = new_salt()
     issued_on = award.issued_on or timezone.now()
-    assertion = Assertion.objects.create(
+    return Assertion(
         badge_class=badge_class,
         recipient_email=email,
         recipient_name=award.name,
@@ -145,29 +148,66 @@ def _assertion_create(*, badge_class: BadgeClass, award: AwardRequest, actor, la
         evidence_narrative=award.evidence_narrative,
         language=language,
         awarded_by=actor if actor is not None and actor.is_authenticated else None,
+        **fields,
     )
-    audit_record(action="assertion.awarded", target=assertion, actor=actor, badge_class=badge_class.public_id)
-    # E-mail only once the award is committed: no mail for an award that was rolled back. Robust: a
-    # mail server failure is logged, it neither turns a saved award into an error page nor stops the
-    # other e-mails of a bulk award.
-    transaction.on_commit(lambda: award_email_send(assertion), robust=True)
-    return assertion
 
 
 @transaction.atomic
 def badge_award(*, badge_class: BadgeClass, award: AwardRequest, actor=None, language: str = "") -> Assertion:
-    return _assertion_create(badge_class=badge_class, award=award, actor=actor, language=language)
+    assertion = _assertion_new(badge_class=badge_class, award=award, actor=actor, language=language)
+    assertion.save()
+    audit_record(action="assertion.awarded", target=assertion, actor=actor, badge_class=badge_class.public_id)
+    # E-mail only once the award is committed: no mail for an award that was rolled back. Robust: a
+    # mail server failure is logged, it does not turn a saved award into an error page.
+    transaction.on_commit(lambda: award_email_send(assertion), robust=True)
+    return assertion
+
+
+def assertions_create_bulk(
+    *,
+    badge_class: BadgeClass,
+    awards: list[AwardRequest],
+    actor=None,
+    language: str = "",
+    job=None,
+    first_row=0,
+) -> list[Assertion]:
+    """Many awards in a few inserts, each audited; no e-mail (the caller queues them once committed).
+
+    For an AwardJob, `first_row` is the job row of the first award: the unique (job, row) makes a
+    batch that was already committed fail instead of awarding its rows twice.
+    """
+    assertions = Assertion.objects.bulk_create(
+        [
+            _assertion_new(
+                badge_class=badge_class,
+                award=award,
+                actor=actor,
+                language=language,
+                award_job=job,
+                award_job_row=None if job is None else first_row + offset,
+            )
+            for offset, award in enumerate(awards)
+        ]
+    )
+    audit_data = {"badge_class": badge_class.public_id}
+    if job is not None:
+        audit_data["award_job"] = job.public_id
+    audit_record_bulk(action="assertion.awarded", targets=assertions, actor=actor, **audit_data)
+    return assertions
 
 
 @transaction.atomic
 def badges_award_bulk(
     *, badge_class: BadgeClass, awards: list[AwardRequest], actor=None, language: str = ""
 ) -> list[Assertion]:
-    """All or nothing: one failing row rolls every award of the batch back."""
-    return [
-        _assertion_create(badge_class=badge_class, award=award, actor=actor, language=language)
-        for award in awards
-    ]
+    """All or nothing, in the caller's process: for a few awards (a CSV file goes through an AwardJob)."""
+    assertions = assertions_create_bulk(
+        badge_class=badge_class, awards=awards, actor=actor, language=language
+    )
+    pks = [assertion.pk for assertion in assertions]
+    transaction.on_commit(lambda: award_emails_send_task.enqueue(pks), robust=True)
+    return assertions
 
 
 @transaction.atomic

@@ -14,5 +14,7 @@ urlpatterns = [
     path("badges/<slug:public_id>/", views.badge_class_detail, name="badgeclass"),
     path("badges/<slug:public_id>/award/", views.award, name="award"),
     path("badges/<slug:public_id>/award-csv/", views.award_csv, name="award_csv"),
+    path("award-jobs/<slug:public_id>/", views.award_job, name="award_job"),
+    path("award-jobs/<slug:public_id>/resume/", views.award_job_resume, name="award_job_resume"),
     path("awards/<slug:public_id>/revoke/", views.revoke, name="revoke"),
 ]

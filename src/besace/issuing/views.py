@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from besace import access
-from besace.issuing import services, signing
+from besace.issuing import award_jobs, services, signing
 from besace.issuing.csv_awards import award_csv_parse, csv_decode
 from besace.issuing.forms import (
     AlignmentFormSet,
@@ -23,10 +23,13 @@ from besace.issuing.forms import (
     RevokeForm,
     StaffForm,
 )
-from besace.issuing.models import Assertion, BadgeClass, Issuer, IssuerStaff
+from besace.issuing.models import Assertion, AwardJob, BadgeClass, Issuer, IssuerStaff
 from besace.issuing.selectors import badge_class_assertions, issuer_badge_classes
 
 CSV_SESSION_KEY = "besace_award_csv"
+# The preview shows the first rows of a file (all of them are checked): thousands would make a huge page.
+CSV_PREVIEW_ROWS = 100
+AWARD_JOB_REFRESH_SECONDS = 2
 
 
 def _role_check(request, issuer: Issuer, permission: str) -> str:
@@ -158,6 +161,7 @@ def badge_class_detail(request, public_id: str):
         "csv_form": AwardCsvForm(),
         "can_award": access.role_can(role, "assertion.award"),
         "can_revoke": access.role_can(role, "assertion.revoke"),
+        "award_jobs": badge_class.award_jobs.defer("rows")[:5],
     }
     return render(request, "issuing/badgeclass_detail.html", context)
 
@@ -205,19 +209,10 @@ def award_csv(request, public_id: str):
         if parsed.errors:
             context = {"badge_class": badge_class, "form": AwardCsvForm(), "parsed": parsed}
             return render(request, "issuing/award_csv.html", context)
-        created = services.badges_award_bulk(
+        job = award_jobs.award_job_create(
             badge_class=badge_class, awards=parsed.awards, actor=request.user, language=get_language()
         )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d badge awarded; the e-mail is on its way.",
-                "%(count)d badges awarded; e-mails are on their way.",
-                len(created),
-            )
-            % {"count": len(created)},
-        )
-        return redirect("issuing:badgeclass", badge_class.public_id)
+        return redirect("issuing:award_job", job.public_id)
     form = AwardCsvForm(request.POST or None, request.FILES or None)
     parsed = None
     if request.method == "POST":
@@ -228,9 +223,40 @@ def award_csv(request, public_id: str):
             parsed = award_csv_parse(text)
             if not parsed.errors:
                 request.session[CSV_SESSION_KEY] = {"badge_class": badge_class.public_id, "text": text}
-    return render(
-        request, "issuing/award_csv.html", {"badge_class": badge_class, "form": form, "parsed": parsed}
+    context = {"badge_class": badge_class, "form": form, "parsed": parsed, "preview_rows": CSV_PREVIEW_ROWS}
+    return render(request, "issuing/award_csv.html", context)
+
+
+def _award_job_for(request, public_id: str) -> AwardJob:
+    job = get_object_or_404(
+        AwardJob.objects.defer("rows").select_related("badge_class__issuer"), public_id=public_id
     )
+    _role_check(request, job.badge_class.issuer, "assertion.award")
+    return job
+
+
+@login_required
+@require_safe
+def award_job(request, public_id: str):
+    """The progress of an award from a CSV file, then its result; the page reloads itself meanwhile."""
+    job = _award_job_for(request, public_id)
+    context = {
+        "job": job,
+        "badge_class": job.badge_class,
+        "finished": job.state == AwardJob.State.DONE,
+        "resumable": award_jobs.award_job_resumable(job),
+        "refresh_seconds": AWARD_JOB_REFRESH_SECONDS,
+    }
+    return render(request, "issuing/award_job.html", context)
+
+
+@login_required
+@require_POST
+def award_job_resume(request, public_id: str):
+    job = _award_job_for(request, public_id)
+    if award_jobs.award_job_resume(job=job, actor=request.user):
+        messages.success(request, _("The award goes on where it stopped."))
+    return redirect("issuing:award_job", job.public_id)
 
 
 @login_required

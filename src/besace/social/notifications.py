@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -94,6 +95,7 @@ def _language(user) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
+@transaction.atomic  # marked sent only if sent: a failed send is retried (besace.core.tasks)
 def notifications_email_send(*, recipient, notifications: list[Notification]) -> bool:
     """One e-mail about these notifications (one, or a day's worth); marks them sent. False when none of
     them is still for the recipient to see, and nothing is sent."""

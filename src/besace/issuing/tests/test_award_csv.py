@@ -231,25 +231,6 @@ def test_it_refuses_a_confirmation_without_a_matching_preview(login, owner, badg
     assert not Assertion.objects.exists()
 
 
-def test_it_awards_all_rows_or_none(preview, confirm, monkeypatch, mailoutbox):
-    from besace.issuing import services
-
-    real_create = services._assertion_create
-    calls = []
-
-    def failing_on_third(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real_create(**kwargs)
-
-    preview(GOOD_CSV)
-    monkeypatch.setattr(services, "_assertion_create", failing_on_third)
-    with pytest.raises(RuntimeError):
-        confirm()
-    assert not Assertion.objects.exists() and mailoutbox == []
-
-
 def test_it_limits_the_number_of_rows(preview, monkeypatch):
     monkeypatch.setattr("besace.issuing.csv_awards.MAX_ROWS", 2)
     errors = preview("email\na@example.org\nb@example.org\nc@example.org\n").context["parsed"].errors
