@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -149,6 +150,9 @@ def badge_class_create(request, public_id: str):
     return render(request, "issuing/badgeclass_form.html", context)
 
 
+AWARDS_PER_PAGE = 100
+
+
 @login_required
 def badge_class_detail(request, public_id: str):
     badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
@@ -156,7 +160,10 @@ def badge_class_detail(request, public_id: str):
     context = {
         "badge_class": badge_class,
         "issuer": badge_class.issuer,
-        "assertions": badge_class_assertions(badge_class),
+        # Awards by the page: a badge class may have tens of thousands of them.
+        "page": Paginator(badge_class_assertions(badge_class), AWARDS_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "award_form": AwardForm(),
         "csv_form": AwardCsvForm(),
         "can_award": access.role_can(role, "assertion.award"),

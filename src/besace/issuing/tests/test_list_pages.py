@@ -109,3 +109,15 @@ def test_it_lists_revoked_assertions_in_few_queries(
             reverse("public:issuer_revocations", args=[badge_class.issuer.public_id])
         ).json()
     assert len(document["revokedAssertions"]) >= 10
+
+
+def test_awards_of_a_badge_class_come_by_the_page(login, owner, badge_class, settings, monkeypatch):
+    monkeypatch.setattr("besace.issuing.views.AWARDS_PER_PAGE", 10)
+    assertions = _many_awards(badge_class, 25)  # newest first on the page
+    client = login(owner)
+    url = reverse("issuing:badgeclass", args=[badge_class.public_id])
+    first, last = client.get(url).content.decode(), client.get(url, {"page": 3}).content.decode()
+    newest, oldest = sorted(assertions, key=lambda a: (a.issued_on, a.pk))[-1], assertions[0]
+    assert newest.recipient_email in first and oldest.recipient_email not in first
+    assert "page=2" in first and "Page 1" in first
+    assert sum(a.recipient_email in last for a in assertions) == 5
