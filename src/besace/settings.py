@@ -107,6 +107,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Argon2 for new passwords; hashes made by an older hasher still check, and are re-hashed at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -225,6 +232,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # RFC 9207: authorization responses name this server (`iss`), against mix-up attacks.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
 }
 # Named so that migrations of models pointing at it can depend on it.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
@@ -287,6 +296,31 @@ SOCIALACCOUNT_PROVIDERS = _social_providers()
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BESACE_BASE_URL.startswith("https")
+SESSION_COOKIE_HTTPONLY = True
+# A site whose public address is https is served over https only: plain http is redirected (a proxy that
+# terminates TLS must send X-Forwarded-Proto with BEHIND_PROXY=1, or redirect itself with
+# SECURE_SSL_REDIRECT=0), and browsers are told to keep to https (HSTS). An http address (development, a
+# closed test network) keeps all of this off.
+HTTPS_ONLY = BESACE_BASE_URL.startswith("https") and not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+# Load balancers probe each web server directly, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Share links carry unguessable ids: other sites never see Besace's paths.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the embeddable views opt out one by one (xframe_options_exempt)
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload binds the whole registered domain for months and only its owner can submit it to the
+    # browsers' list; it stays an explicit choice (SECURE_HSTS_PRELOAD=1), not a default.
+    "security.W021",
+    # http redirect URIs stay allowed: Badge Connect clients include Moodle sites on plain-http intranets
+    # and native apps on loopback (RFC 8252); which URIs a client may register is decided at registration
+    # (besace.connect.services), and PKCE binds every public client's code to the client that asked.
+    "oauth2_provider.W008",
+]
 
 LOGGING = {
     "version": 1,

@@ -8,9 +8,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django_tasks import task
 
 from besace.accounts.services import user_for_verified_email
+from besace.core.tasks import retried_task
 from besace.issuing.claims import claim_token_make
 from besace.issuing.models import Assertion
 
@@ -54,14 +54,11 @@ def award_email_message(assertion) -> EmailMultiAlternatives:
     return message
 
 
-def award_email_send(assertion) -> None:
-    award_email_message(assertion).send()
-
-
-@task()
+@retried_task
 def award_emails_send_task(assertion_pks: list[int]) -> int:
     """The award e-mails of a batch of awards, over one connection to the mail server; returns how many
-    were sent. One address the server refuses is logged and does not stop the others."""
+    were sent. One address the server refuses is logged and does not stop the others; a server that cannot
+    be reached fails the task before anything is sent, and it is retried later."""
     assertions = Assertion.objects.filter(pk__in=assertion_pks).select_related("badge_class__issuer")
     sent = 0
     with get_connection() as connection:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from besace.core.audit import audit_record, audit_record_bulk
-from besace.issuing.emails import award_email_send, award_emails_send_task
+from besace.issuing.emails import award_emails_send_task
 from besace.issuing.models import Alignment, Assertion, BadgeClass, Issuer, IssuerStaff
 from besace.openbadges.hashing import hash_identity, new_salt, normalise_email
 from besace.openbadges.images import sniff_image_type
@@ -157,9 +157,9 @@ def badge_award(*, badge_class: BadgeClass, award: AwardRequest, actor=None, lan
     assertion = _assertion_new(badge_class=badge_class, award=award, actor=actor, language=language)
     assertion.save()
     audit_record(action="assertion.awarded", target=assertion, actor=actor, badge_class=badge_class.public_id)
-    # E-mail only once the award is committed: no mail for an award that was rolled back. Robust: a
-    # mail server failure is logged, it does not turn a saved award into an error page.
-    transaction.on_commit(lambda: award_email_send(assertion), robust=True)
+    # E-mail only once the award is committed (no mail for an award that was rolled back), by a task: a slow
+    # or failing mail server neither holds up the request nor loses the e-mail (the task is retried).
+    transaction.on_commit(lambda: award_emails_send_task.enqueue([assertion.pk]), robust=True)
     return assertion
 
 

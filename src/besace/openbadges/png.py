@@ -6,7 +6,7 @@ other chunk byte for byte, so the image data (IDAT) is never re-encoded.
 
 import struct
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .baked import BakedPayload
 from .errors import BakingError
@@ -21,10 +21,11 @@ _IS_OB3_BY_KEYWORD = {OB2_KEYWORD.encode("ascii"): False, OB3_KEYWORD.encode("as
 _TEXT_CHUNK_TYPES = {b"iTXt", b"tEXt", b"zTXt"}
 _MAX_CHUNK_LENGTH = 2**31 - 1  # PNG specification limit
 _CHUNK_OVERHEAD = 12  # length, type and CRC fields
+_CHUNK_HEADER = struct.Struct(">I4s")
+_CRC = struct.Struct(">I")
 
 
-@dataclass(frozen=True)
-class _Chunk:
+class _Chunk(NamedTuple):
     type: bytes
     start: int  # offset of the length field
     end: int  # offset just past the CRC
@@ -45,13 +46,16 @@ def bake_png(png_bytes: bytes, payload: str, keyword: str = OB2_KEYWORD) -> byte
     chunks = _read_chunks(png_bytes)
     # iTXt: keyword NUL, compression flag 0, method 0, empty language NUL, empty translated keyword NUL.
     badge_chunk = _make_chunk(b"iTXt", keyword.encode("ascii") + b"\0\0\0\0\0" + text)
-    parts = [PNG_SIGNATURE]
-    for chunk in chunks:
+    # Runs of kept chunks are copied in one slice each: the image data is copied once, by the join.
+    view = memoryview(png_bytes)
+    ihdr_end = chunks[0].end
+    parts = [view[:ihdr_end], badge_chunk]
+    run_start = ihdr_end
+    for chunk in chunks[1:]:
         if _badge_keyword(png_bytes, chunk) is not None:
-            continue
-        parts.append(png_bytes[chunk.start : chunk.end])
-        if chunk.type == b"IHDR":
-            parts.append(badge_chunk)
+            parts.append(view[run_start : chunk.start])
+            run_start = chunk.end
+    parts.append(view[run_start : chunks[-1].end])
     return b"".join(parts)
 
 
@@ -77,20 +81,22 @@ def read_png_payload(png_bytes: bytes) -> BakedPayload | None:
 def _read_chunks(png: bytes) -> list[_Chunk]:
     if not png.startswith(PNG_SIGNATURE):
         raise BakingError("not a PNG image (bad signature)")
+    # Checking every CRC (the image data's too) is most of the time spent: the rest is kept lean.
     view = memoryview(png)
+    size = len(png)
     chunks: list[_Chunk] = []
     position = len(PNG_SIGNATURE)
-    while not chunks or chunks[-1].type != b"IEND":
-        if position + _CHUNK_OVERHEAD > len(png):
+    chunk_type = b""
+    while chunk_type != b"IEND":
+        if position + _CHUNK_OVERHEAD > size:
             raise BakingError("truncated PNG: no IEND chunk")
-        length, chunk_type = struct.unpack_from(">I4s", png, position)
+        length, chunk_type = _CHUNK_HEADER.unpack_from(png, position)
         if length > _MAX_CHUNK_LENGTH or not chunk_type.isalpha():
             raise BakingError(f"corrupt PNG chunk header at byte {position}")
         end = position + _CHUNK_OVERHEAD + length
-        if end > len(png):
+        if end > size:
             raise BakingError(f"truncated PNG: {chunk_type!r} chunk runs past the end")
-        (crc,) = struct.unpack_from(">I", png, end - 4)
-        if zlib.crc32(view[position + 4 : end - 4]) != crc:
+        if zlib.crc32(view[position + 4 : end - 4]) != _CRC.unpack_from(png, end - 4)[0]:
             raise BakingError(f"bad CRC in PNG {chunk_type!r} chunk at byte {position}")
         chunks.append(_Chunk(chunk_type, position, end))
         position = end
@@ -157,5 +163,5 @@ def _encode_payload(payload: str) -> bytes:
 
 
 def _make_chunk(chunk_type: bytes, data: bytes) -> bytes:
-    crc = zlib.crc32(chunk_type + data)
-    return struct.pack(">I", len(data)) + chunk_type + data + struct.pack(">I", crc)
+    crc = zlib.crc32(data, zlib.crc32(chunk_type))
+    return b"".join((_CRC.pack(len(data)), chunk_type, data, _CRC.pack(crc)))

@@ -7,9 +7,9 @@ wrote it.
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import XMLParserType
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -23,21 +23,25 @@ OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 # Badge artwork is small; a cap keeps hostile uploads from pinning the parser.
 MAX_SVG_BYTES = 5 * 1024 * 1024
 
-_SVG_ROOT = f"{{{SVG_NAMESPACE}}}svg"
-_OB2_ELEMENT = f"{{{OB2_NAMESPACE}}}assertion"
-_OB3_ELEMENT = f"{{{OB3_NAMESPACE}}}credential"
+# Element names as expat reports them with ElementTree's namespace separator: "namespace}local".
+_SVG_ROOT = f"{SVG_NAMESPACE}}}svg"
+_OB2_ELEMENT = f"{OB2_NAMESPACE}}}assertion"
+_OB3_ELEMENT = f"{OB3_NAMESPACE}}}credential"
+_BADGE_ELEMENTS = (_OB2_ELEMENT, _OB3_ELEMENT)
+_BADGE_NAMESPACES = (OB2_NAMESPACE, OB3_NAMESPACE)
 _BADGE_PREFIX = b"openbadges"
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 # Only applied to a start tag the XML parser has already accepted as well-formed.
 _START_TAG = re.compile(rb"""<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
 _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
-_ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
 
 
 @dataclass
 class _BadgeElement:
     is_ob3: bool
-    depth: int
     start: int  # offset of its start tag
     verify: str | None
     text_parts: list[str] = field(default_factory=list)
@@ -53,50 +57,95 @@ class _BadgeElement:
 
 
 @dataclass
-class _ScannedSvg:
-    """What baking and unbaking need to know about a parsed SVG document."""
+class SvgDocument:
+    """A well-formed, safe SVG document and what baking and unbaking need to know about it."""
 
+    data: bytes
     root_start: int = -1
     declared_encoding: str | None = None
     badges: list[_BadgeElement] = field(default_factory=list)
 
+    def payload(self) -> BakedPayload | None:
+        payloads = {badge.payload() for badge in self.badges}
+        if len(payloads) > 1:
+            raise BakingError("SVG carries several different badge payloads")
+        return payloads.pop() if payloads else None
 
-class _ScanningTarget:
-    """ElementTree parser target recording where the root and badge elements are."""
 
-    def __init__(self, byte_index: Callable[[], int]) -> None:
-        self._byte_index = byte_index
-        self._depth = 0
+class _ScanningHandlers:
+    """Expat handlers recording where the root and badge elements are.
+
+    They take expat's raw events (``namespace}local`` names, attributes as a flat list) rather than
+    going through ElementTree's tree-building target, which cost most of the scan. Each is installed
+    only while it can find something, so that expat checks the rest of the document without calling
+    back: element starts are watched for the root, then only once a badge namespace is declared (no
+    badge element can come before); ends and text only while a badge element is open.
+    """
+
+    def __init__(self, document: SvgDocument) -> None:
+        self._document = document
+        self._badge_namespace_declared = False
         self._open_badge: _BadgeElement | None = None
-        self.scanned = _ScannedSvg()
+        self._depth_in_badge = 0
 
-    def xml_declaration(self, _version: str | None, encoding: str | None, _standalone: int) -> None:
-        self.scanned.declared_encoding = encoding
+    def install(self, parser: XMLParserType) -> None:
+        self._parser = parser
+        parser.StartElementHandler = self.on_root
+        parser.StartNamespaceDeclHandler = self.on_namespace
+        parser.EndElementHandler = parser.CharacterDataHandler = None
+        parser.CommentHandler = parser.ProcessingInstructionHandler = None
+        # Without a default handler (ElementTree's would be called for every end tag), expat hands
+        # references to entities it cannot know (the DTD is external) to this one, which refuses them.
+        parser.DefaultHandlerExpand = None
+        parser.SkippedEntityHandler = self.on_unknown_entity
+        parser.XmlDeclHandler = self.on_xml_declaration
 
-    def start(self, tag: str, attributes: dict[str, str]) -> None:
-        self._depth += 1
-        if self._depth == 1:
-            if tag != _SVG_ROOT:
-                raise BakingError("not an SVG document (root element is not svg:svg)")
-            self.scanned.root_start = self._byte_index()
-        elif self._open_badge is None and tag in (_OB2_ELEMENT, _OB3_ELEMENT):
+    def on_unknown_entity(self, name: str, _is_parameter_entity: bool) -> None:
+        raise BakingError(f"malformed or unsafe SVG: undefined entity &{name};")
+
+    def on_xml_declaration(self, _version: str | None, encoding: str | None, _standalone: int) -> None:
+        self._document.declared_encoding = encoding
+
+    def on_namespace(self, _prefix: str | None, uri: str) -> None:
+        if uri in _BADGE_NAMESPACES and not self._badge_namespace_declared:
+            self._badge_namespace_declared = True
+            if self._document.root_start >= 0:  # else the root's handler installs on_start
+                self._parser.StartElementHandler = self.on_start
+
+    def on_root(self, tag: str, _attributes: list[str]) -> None:
+        if tag != _SVG_ROOT:
+            raise BakingError("not an SVG document (root element is not svg:svg)")
+        self._document.root_start = self._parser.CurrentByteIndex
+        self._parser.StartElementHandler = self.on_start if self._badge_namespace_declared else None
+
+    def on_start(self, tag: str, attributes: list[str]) -> None:
+        if tag in _BADGE_ELEMENTS:
+            names = attributes[::2]
             self._open_badge = _BadgeElement(
                 is_ob3=tag == _OB3_ELEMENT,
-                depth=self._depth,
-                start=self._byte_index(),
-                verify=attributes.get("verify"),
+                start=self._parser.CurrentByteIndex,
+                verify=attributes[names.index("verify") * 2 + 1] if "verify" in names else None,
             )
+            self._parser.StartElementHandler = self.on_start_in_badge
+            self._parser.EndElementHandler = self.on_end
+            self._parser.CharacterDataHandler = self.on_text
 
-    def data(self, text: str) -> None:
-        if self._open_badge is not None and self._open_badge.depth == self._depth:
+    def on_start_in_badge(self, _tag: str, _attributes: list[str]) -> None:
+        self._depth_in_badge += 1
+
+    def on_text(self, text: str) -> None:
+        if self._open_badge is not None and self._depth_in_badge == 0:
             self._open_badge.text_parts.append(text)
 
-    def end(self, _tag: str) -> None:
-        if self._open_badge is not None and self._open_badge.depth == self._depth:
-            self._open_badge.end_event = self._byte_index()
-            self.scanned.badges.append(self._open_badge)
+    def on_end(self, _tag: str) -> None:
+        if self._depth_in_badge:
+            self._depth_in_badge -= 1
+        elif self._open_badge is not None:
+            self._open_badge.end_event = self._parser.CurrentByteIndex
+            self._document.badges.append(self._open_badge)
             self._open_badge = None
-        self._depth -= 1
+            self._parser.StartElementHandler = self.on_start
+            self._parser.EndElementHandler = self._parser.CharacterDataHandler = None
 
 
 def unbake_svg(svg_bytes: bytes) -> str | None:
@@ -111,33 +160,30 @@ def unbake_svg(svg_bytes: bytes) -> str | None:
 
 def read_svg_payload(svg_bytes: bytes) -> BakedPayload | None:
     """Like :func:`unbake_svg`, also telling an OB 3.0 credential from older badges."""
-    payloads = {badge.payload() for badge in _scan(svg_bytes).badges}
-    if len(payloads) > 1:
-        raise BakingError("SVG carries several different badge payloads")
-    return payloads.pop() if payloads else None
+    return parse_svg(svg_bytes).payload()
 
 
 def is_svg(data: bytes) -> bool:
     """Whether ``data`` is a well-formed, safe-to-parse SVG document."""
     try:
-        _scan(data)
+        parse_svg(data)
     except BakingError:
         return False
     return True
 
 
-def bake_svg(svg_bytes: bytes, *, verify: str, assertion_json: str | None = None) -> bytes:
+def bake_svg(svg_bytes: bytes | SvgDocument, *, verify: str, assertion_json: str | None = None) -> bytes:
     """Bake an OB 2.0 assertion: ``<openbadges:assertion verify="...">``.
 
     Hosted badges pass the assertion URL as ``verify`` and the assertion JSON, which
     goes in a CDATA body; signed badges pass the JWS as ``verify`` and no JSON.
-    Any badge already baked in is replaced.
+    Any badge already baked in is replaced. An :class:`SvgDocument` already parsed saves parsing again.
     """
     return _bake(svg_bytes, OB2_NAMESPACE, "assertion", verify, assertion_json)
 
 
 def bake_svg_credential(
-    svg_bytes: bytes, *, jws: str | None = None, credential_json: str | None = None
+    svg_bytes: bytes | SvgDocument, *, jws: str | None = None, credential_json: str | None = None
 ) -> bytes:
     """Bake an OB 3.0 credential: ``<openbadges:credential>`` with a VC-JWT in
     ``verify`` or the credential JSON in a CDATA body (exactly one of them)."""
@@ -146,8 +192,11 @@ def bake_svg_credential(
     return _bake(svg_bytes, OB3_NAMESPACE, "credential", jws, credential_json)
 
 
-def _bake(svg_bytes: bytes, namespace: str, local_name: str, verify: str | None, body: str | None) -> bytes:
-    scanned = _scan(svg_bytes)
+def _bake(
+    svg: bytes | SvgDocument, namespace: str, local_name: str, verify: str | None, body: str | None
+) -> bytes:
+    scanned = svg if isinstance(svg, SvgDocument) else parse_svg(svg)
+    svg_bytes = scanned.data
     if (scanned.declared_encoding or "utf-8").lower() not in _UTF8_NAMES:
         raise BakingError(f"only UTF-8 SVG can be baked, not {scanned.declared_encoding}")
     try:
@@ -182,14 +231,18 @@ def _bake(svg_bytes: bytes, namespace: str, local_name: str, verify: str | None,
     return baked
 
 
-def _scan(svg_bytes: bytes) -> _ScannedSvg:
+def parse_svg(svg_bytes: bytes) -> SvgDocument:
+    """Parse a well-formed, safe SVG document; :class:`BakingError` if ``svg_bytes`` is anything else."""
     if len(svg_bytes) > MAX_SVG_BYTES:
         raise BakingError(f"SVG larger than {MAX_SVG_BYTES} bytes")
     # A DOCTYPE without entities is harmless and common (Illustrator, 1EdTech samples).
-    # The target asks the underlying expat parser where it is, to locate elements.
-    target = _ScanningTarget(lambda: parser.parser.CurrentByteIndex)
-    parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    parser.parser.XmlDeclHandler = target.xml_declaration
+    # defusedxml's parser keeps its guards on entities and external references; the element
+    # handlers are ours, on its underlying expat parser.
+    document = SvgDocument(svg_bytes)
+    handlers = _ScanningHandlers(document)
+    # As a target, the handlers have none of the methods ElementTree would wire up to build a tree.
+    parser = DefusedXMLParser(target=handlers, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    handlers.install(parser.parser)
     try:
         parser.feed(svg_bytes)
         parser.close()
@@ -197,7 +250,7 @@ def _scan(svg_bytes: bytes) -> _ScannedSvg:
         raise BakingError(f"malformed or unsafe SVG: {error}") from error
     except (LookupError, ValueError) as error:  # unknown or multi-byte declared encodings
         raise BakingError(f"SVG in an unsupported encoding: {error}") from error
-    return target.scanned
+    return document
 
 
 def _without_badge_prefix(attributes: bytes) -> list[bytes]:
@@ -235,4 +288,4 @@ def _badge_markup(local_name: str, verify: str | None, body: str | None) -> byte
 
 
 def _escape_attribute(value: str) -> str:
-    return "".join(_ATTRIBUTE_ESCAPES.get(character, character) for character in value)
+    return value.translate(_ATTRIBUTE_ESCAPES)

@@ -7,10 +7,12 @@ Typography of the catalogue: ’ apostrophes, a no-break space (U+00A0) before �
 import ast
 import gettext
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -208,3 +210,31 @@ def test_the_award_email_is_in_french_when_awarded_in_french(
     ((html, _mime_type),) = message.alternatives
     assert '<html lang="fr">' in html and ">Obtenir mon badge</a>" in html
     assert "Ce lien vous permet de conserver le badge dans votre sac à badges Besace" in html
+
+
+def test_every_string_of_the_code_is_in_the_catalogue(tmp_path, settings, monkeypatch):
+    """A string added to the code without its French translation fails here: the catalogue is extracted
+    afresh (as `make messages` does) from a copy of the package and compared with the committed one."""
+
+    package = CATALOGUE.parents[2]
+    copy = tmp_path / "besace"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static", "data"))
+    settings.LOCALE_PATHS = [copy / "locale"]
+    extracted = copy / "locale/fr/LC_MESSAGES/django.po"
+    extracted.write_text(extracted.read_text(encoding="utf-8").split("\n\n")[0] + "\n", encoding="utf-8")
+    monkeypatch.chdir(copy)
+    call_command(
+        "makemessages",
+        locale=["fr"],
+        no_obsolete=True,
+        ignore_patterns=["openbadges/*", "testing/*", "*/tests/*"],
+        verbosity=0,
+    )
+
+    def msgids(path: Path) -> set[str]:
+        return {entry["msgid"] for entry in _po_entries(path) if entry["msgid"]}
+
+    fresh = msgids(extracted)
+    assert "My badges" in fresh  # the extraction did run (the copy started with the header only)
+    missing = fresh - msgids(CATALOGUE / "django.po")
+    assert not missing, "not in the French catalogue (run `make messages` and translate): " + repr(missing)

@@ -96,8 +96,20 @@ def test_it_finds_a_badge_whatever_the_namespace_prefix():
         b"<svg xmlns='http://www.w3.org/2000/svg'><openbadges:assertion xmlns:openbadges='http://openbadges.org'/></svg>",
         b"",
         b"\x89PNG\r\n\x1a\n",
+        # An entity an external DTD would define: never fetched, so it is refused rather than skipped.
+        b"""<!DOCTYPE svg SYSTEM "http://example.org/x.dtd"><svg xmlns="http://www.w3.org/2000/svg">&u;</svg>""",
     ],
-    ids=["malformed", "not-svg", "no-namespace", "entity", "external-entity", "empty-badge", "empty", "png"],
+    ids=[
+        "malformed",
+        "not-svg",
+        "no-namespace",
+        "entity",
+        "external-entity",
+        "empty-badge",
+        "empty",
+        "png",
+        "external-dtd-entity",
+    ],
 )
 def test_it_raises_baking_error_on_malformed_or_unsafe_svgs(svg):
     with pytest.raises(BakingError):
