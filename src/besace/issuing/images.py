@@ -11,6 +11,7 @@ from besace.openbadges.errors import BakingError
 from besace.openbadges.images import sniff_image_type
 from besace.openbadges.png import bake_png
 from besace.openbadges.svg import bake_svg
+from besace.openbadges.svg_safety import svg_unsafe_reasons
 
 MAX_PIXELS = 4096 * 4096
 # What a trial bake carries: the image must take a real assertion later, at download time.
@@ -40,6 +41,16 @@ def validate_badge_image(uploaded) -> str:
         raise ValidationError(_("The image must be a PNG or an SVG file."))
     if kind == "png":
         _check_png_pixels(data)
+    else:
+        unsafe = svg_unsafe_reasons(data)
+        if unsafe:
+            raise ValidationError(
+                _(
+                    "This SVG image holds what a badge image may not: %(reasons)s. Remove it (scripts, event "
+                    "handlers, links to other files) and upload it again."
+                )
+                % {"reasons": "; ".join(unsafe[:3])}
+            )
     try:
         # Baked badges are made from this very file at download time: fail now, with a message,
         # rather than later with a server error (broken chunks, non-UTF-8 SVG...).

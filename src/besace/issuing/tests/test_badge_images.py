@@ -72,6 +72,17 @@ def test_it_accepts_png_and_svg(login, owner, issuer, badge_class_data, upload, 
             ),
             "UTF-8",
         ),
+        (
+            svg_upload("script.svg", badge_svg().replace(b"</svg>", b"<script>alert(1)</script></svg>")),
+            "a <script> element",
+        ),
+        (
+            svg_upload(
+                "pixel.svg",
+                badge_svg().replace(b"</svg>", b'<image href="https://tracker.example/p.png"/></svg>'),
+            ),
+            "reference to another resource",
+        ),
     ],
     ids=[
         "text-renamed-png",
@@ -82,6 +93,8 @@ def test_it_accepts_png_and_svg(login, owner, issuer, badge_class_data, upload, 
         "external-entity",
         "html",
         "utf16-svg",
+        "script-svg",
+        "tracking-svg",
     ],
 )
 def test_it_refuses_what_is_not_a_usable_image(login, owner, issuer, badge_class_data, upload, message):
