@@ -23,7 +23,6 @@ Pure standard library: importable without Django.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -33,9 +32,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from besace.testing.locks import build_lock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TOOLS_DIR = REPO_ROOT / "tools" / "obvalidator"
@@ -70,19 +70,6 @@ def _wanted_digest() -> str:
     return h.hexdigest()
 
 
-@contextmanager
-def _locked(venv: Path):
-    """An exclusive lock for building ``venv`` (outside it, since a rebuild deletes the directory)."""
-    name = hashlib.sha256(str(venv.resolve()).encode()).hexdigest()[:16]
-    lock_path = Path(tempfile.gettempdir()) / f"besace-obvalidator-{name}.lock"
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _run(cmd: list[str], timeout: int) -> None:
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_child_env())
@@ -115,7 +102,7 @@ def validator_python() -> Path:
     python = _venv_python(venv)
     stamp = venv / STAMP_NAME
     wanted = _wanted_digest()
-    with _locked(venv):
+    with build_lock("obvalidator", venv):
         current = stamp.read_text().strip() if stamp.is_file() else None
         if current != wanted or not python.exists():
             if venv.exists():

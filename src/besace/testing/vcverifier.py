@@ -20,16 +20,15 @@ Pure standard library: importable without Django.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from besace.testing.locks import build_lock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TOOL_DIR = REPO_ROOT / "tools" / "vc-verifier"
@@ -56,25 +55,11 @@ def _tool(name: str) -> str:
     return path
 
 
-@contextmanager
-def _locked():
-    lock_path = (
-        Path(tempfile.gettempdir())
-        / f"besace-vc-verifier-{hashlib.sha256(bytes(TOOL_DIR)).hexdigest()[:16]}.lock"
-    )
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def ensure_installed() -> None:
     """``npm ci`` once, and again when package-lock.json changes. Safe from parallel processes."""
     npm = _tool("npm")
     wanted = hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()
-    with _locked():
+    with build_lock("vc-verifier", TOOL_DIR):
         if STAMP.is_file() and STAMP.read_text().strip() == wanted:
             return
         try:
