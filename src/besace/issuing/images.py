@@ -9,7 +9,7 @@ from PIL import Image
 
 from besace.openbadges.errors import BakingError
 from besace.openbadges.images import sniff_image_type
-from besace.openbadges.png import bake_png
+from besace.openbadges.png import check_png
 from besace.openbadges.svg import bake_svg
 from besace.openbadges.svg_safety import svg_unsafe_reasons
 
@@ -55,7 +55,7 @@ def validate_badge_image(uploaded) -> str:
         # Baked badges are made from this very file at download time: fail now, with a message,
         # rather than later with a server error (broken chunks, non-UTF-8 SVG...).
         if kind == "png":
-            bake_png(data, _TRIAL_PAYLOAD)
+            check_png(data)  # baking leaves the image data's CRC unchecked: it is checked once, here
         else:
             bake_svg(data, verify="https://besace.invalid/trial", assertion_json=_TRIAL_PAYLOAD)
     except BakingError as error:

@@ -25,8 +25,10 @@ This module is standard library only, and framework-free.
 """
 
 import functools
+import heapq
 import http.client
 import ipaddress
+import itertools
 import os
 import socket
 import ssl
@@ -213,9 +215,16 @@ class HttpFetcher:
 
     def _resolve(self, target: "_Target", deadline: float) -> list[tuple[int, tuple]]:
         """The (family, socket address) pairs to try, once every one of them has been found acceptable."""
-        lookup = _RESOLVER.submit(socket.getaddrinfo, target.host, target.port, type=socket.SOCK_STREAM)
         try:
-            infos = lookup.result(timeout=max(0.0, deadline - time.monotonic()))
+            if _is_address(target.host):  # nothing to look up: answered at once, no thread to wait on
+                infos = socket.getaddrinfo(
+                    target.host, target.port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
+                )
+            else:
+                lookup = _RESOLVER.submit(
+                    socket.getaddrinfo, target.host, target.port, type=socket.SOCK_STREAM
+                )
+                infos = lookup.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             lookup.cancel()
             raise FetchError(f"its host name {_show(target.host)} could not be resolved in time") from None
@@ -244,6 +253,14 @@ class HttpFetcher:
             except OSError as failure:
                 error = failure
         raise FetchError(_describe(error)) from error
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=8)
@@ -419,11 +436,9 @@ class _Watchdog:
         self.expired = False
         self._sock: socket.socket | None = sock.dup()
         self._lock = threading.Lock()  # never shut a descriptor that cancel() has just closed
-        self._timer = threading.Timer(max(0.0, seconds), self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+        _DEADLINES.watch(time.monotonic() + max(0.0, seconds), self)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
             if self._sock is None:
                 return
@@ -434,11 +449,41 @@ class _Watchdog:
                 pass  # already closed by the peer
 
     def cancel(self) -> None:
-        self._timer.cancel()
         with self._lock:
             if self._sock is not None:
                 self._sock.close()
                 self._sock = None
+
+
+class _Deadlines:
+    """One thread for every fetch's deadline: starting a timer thread per fetch cost more than a whole
+    fetch over loopback. Cancelled watchdogs simply expire as no-ops when their time comes."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._waiting: list[tuple[float, int, _Watchdog]] = []  # a heap, soonest deadline first
+        self._order = itertools.count()  # breaks ties between equal deadlines
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, watchdog: _Watchdog) -> None:
+        with self._condition:
+            heapq.heappush(self._waiting, (deadline, next(self._order), watchdog))
+            # Started on first use, and again in a forked child (which inherits no threads).
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="besace-fetch-deadlines", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while not self._waiting or self._waiting[0][0] > time.monotonic():
+                    self._condition.wait(self._waiting[0][0] - time.monotonic() if self._waiting else None)
+                _deadline, _order, watchdog = heapq.heappop(self._waiting)
+            watchdog.expire()
+
+
+_DEADLINES = _Deadlines()
 
 
 def _describe(error: BaseException) -> str:

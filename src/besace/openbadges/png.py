@@ -6,7 +6,6 @@ other chunk byte for byte, so the image data (IDAT) is never re-encoded.
 
 import struct
 import zlib
-from typing import NamedTuple
 
 from .baked import BakedPayload
 from .errors import BakingError
@@ -25,15 +24,6 @@ _CHUNK_HEADER = struct.Struct(">I4s")
 _CRC = struct.Struct(">I")
 
 
-class _Chunk(NamedTuple):
-    type: bytes
-    start: int  # offset of the length field
-    end: int  # offset just past the CRC
-
-    def data(self, png: bytes) -> bytes:
-        return png[self.start + 8 : self.end - 4]
-
-
 def bake_png(png_bytes: bytes, payload: str, keyword: str = OB2_KEYWORD) -> bytes:
     """Return ``png_bytes`` with ``payload`` baked in one uncompressed iTXt chunk.
 
@@ -48,14 +38,14 @@ def bake_png(png_bytes: bytes, payload: str, keyword: str = OB2_KEYWORD) -> byte
     badge_chunk = _make_chunk(b"iTXt", keyword.encode("ascii") + b"\0\0\0\0\0" + text)
     # Runs of kept chunks are copied in one slice each: the image data is copied once, by the join.
     view = memoryview(png_bytes)
-    ihdr_end = chunks[0].end
+    ihdr_end = chunks[0][2]
     parts = [view[:ihdr_end], badge_chunk]
     run_start = ihdr_end
     for chunk in chunks[1:]:
-        if _badge_keyword(png_bytes, chunk) is not None:
-            parts.append(view[run_start : chunk.start])
-            run_start = chunk.end
-    parts.append(view[run_start : chunks[-1].end])
+        if chunk[0] in _TEXT_CHUNK_TYPES and _badge_keyword(png_bytes, chunk) is not None:
+            parts.append(view[run_start : chunk[1]])
+            run_start = chunk[2]
+    parts.append(view[run_start : chunks[-1][2]])
     return b"".join(parts)
 
 
@@ -69,22 +59,34 @@ def read_png_payload(png_bytes: bytes) -> BakedPayload | None:
     """Like :func:`unbake_png`, also telling an OB 3.0 credential from older badges."""
     payloads = set()
     for chunk in _read_chunks(png_bytes):
-        keyword = _badge_keyword(png_bytes, chunk)
-        if keyword is not None:
-            text = _decode_text_chunk(chunk.type, chunk.data(png_bytes)[len(keyword) + 1 :])
-            payloads.add(BakedPayload(text, _IS_OB3_BY_KEYWORD[keyword]))
+        if chunk[0] in _TEXT_CHUNK_TYPES and (keyword := _badge_keyword(png_bytes, chunk)) is not None:
+            body = png_bytes[chunk[1] + 9 + len(keyword) : chunk[2] - 4]
+            payloads.add(BakedPayload(_decode_text_chunk(chunk[0], body), _IS_OB3_BY_KEYWORD[keyword]))
     if len(payloads) > 1:
         raise BakingError("PNG carries several different badge payloads")
     return payloads.pop() if payloads else None
 
 
-def _read_chunks(png: bytes) -> list[_Chunk]:
+def check_png(png_bytes: bytes) -> None:
+    """Raise BakingError unless every chunk up to IEND is whole, its CRC the image data's too.
+
+    For images stored to be baked later (an upload): baking and unbaking leave the image data's CRC
+    unchecked, so a damaged one must be refused once, here.
+    """
+    _read_chunks(png_bytes, check_image_data=True)
+
+
+def _read_chunks(png: bytes, check_image_data: bool = False) -> list[tuple[bytes, int, int]]:
+    """Every chunk up to IEND as (type, offset of its length field, offset just past its CRC).
+
+    The image data's CRC is checked only when asked: IDAT is copied byte for byte and never read here,
+    and its CRC was most of a bake's time (docs/decisions/006-png-image-data-crc.md).
+    """
     if not png.startswith(PNG_SIGNATURE):
         raise BakingError("not a PNG image (bad signature)")
-    # Checking every CRC (the image data's too) is most of the time spent: the rest is kept lean.
-    view = memoryview(png)
+    unchecked = b"" if check_image_data else b"IDAT"
     size = len(png)
-    chunks: list[_Chunk] = []
+    chunks = []
     position = len(PNG_SIGNATURE)
     chunk_type = b""
     while chunk_type != b"IEND":
@@ -96,19 +98,22 @@ def _read_chunks(png: bytes) -> list[_Chunk]:
         end = position + _CHUNK_OVERHEAD + length
         if end > size:
             raise BakingError(f"truncated PNG: {chunk_type!r} chunk runs past the end")
-        if zlib.crc32(view[position + 4 : end - 4]) != _CRC.unpack_from(png, end - 4)[0]:
+        if (
+            chunk_type != unchecked
+            and zlib.crc32(png[position + 4 : end - 4]) != _CRC.unpack_from(png, end - 4)[0]
+        ):
             raise BakingError(f"bad CRC in PNG {chunk_type!r} chunk at byte {position}")
-        chunks.append(_Chunk(chunk_type, position, end))
+        chunks.append((chunk_type, position, end))
         position = end
-    if chunks[0].type != b"IHDR":
+    if chunks[0][0] != b"IHDR":
         raise BakingError("PNG does not start with an IHDR chunk")
     return chunks
 
 
-def _badge_keyword(png: bytes, chunk: _Chunk) -> bytes | None:
-    if chunk.type not in _TEXT_CHUNK_TYPES:
-        return None
-    keyword = chunk.data(png).partition(b"\0")[0]
+def _badge_keyword(png: bytes, chunk: tuple[bytes, int, int]) -> bytes | None:
+    """The badge keyword a text chunk starts with, or None (keywords are at most 79 bytes)."""
+    start = chunk[1] + 8
+    keyword = png[start : min(start + 80, chunk[2] - 4)].partition(b"\0")[0]
     return keyword if keyword in _IS_OB3_BY_KEYWORD else None
 
 

@@ -38,6 +38,14 @@ def _with_idat_damaged(png: bytes) -> bytes:
     return png[: start + 4] + bytes(data) + crc + png[start + 8 + length :]
 
 
+def _with_idat_crc_broken(png: bytes) -> bytes:
+    """The same PNG, its image data intact but the CRC that guards it wrong: decoders differ on it."""
+    start = png.index(b"IDAT")
+    (length,) = struct.unpack(">I", png[start - 4 : start])
+    crc_at = start + 4 + length
+    return png[:crc_at] + bytes([png[crc_at] ^ 0xFF]) + png[crc_at + 1 :]
+
+
 def _post(client, issuer, badge_class_data, image):
     return client.post(
         reverse("issuing:badgeclass_create", args=[issuer.public_id]), badge_class_data(image=image)
@@ -58,6 +66,7 @@ def test_it_accepts_png_and_svg(login, owner, issuer, badge_class_data, upload, 
         (png_upload("notes.png", b"These are my notes, not an image.\n"), "must be a PNG or an SVG"),
         (png_upload("half.png", badge_png()[:600]), "PNG image is damaged"),
         (png_upload("damaged.png", _with_idat_damaged(badge_png())), "PNG image is damaged"),
+        (png_upload("bad-crc.png", _with_idat_crc_broken(badge_png())), "PNG image is damaged"),
         (png_upload("no-end.png", badge_png()[:-12]), "PNG image is damaged"),
         (svg_upload("laughs.svg", BILLION_LAUGHS), "cannot be read safely"),
         (svg_upload("xxe.svg", EXTERNAL_ENTITY), "cannot be read safely"),
@@ -88,6 +97,7 @@ def test_it_accepts_png_and_svg(login, owner, issuer, badge_class_data, upload, 
         "text-renamed-png",
         "truncated-png",
         "damaged-idat",
+        "idat-crc",
         "no-iend",
         "billion-laughs",
         "external-entity",

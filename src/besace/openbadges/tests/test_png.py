@@ -5,7 +5,7 @@ import pytest
 
 from besace.openbadges.baked import BakedPayload
 from besace.openbadges.errors import BakingError
-from besace.openbadges.png import bake_png, read_png_payload, unbake_png
+from besace.openbadges.png import bake_png, check_png, read_png_payload, unbake_png
 
 from .samples import make_png
 
@@ -145,6 +145,23 @@ def test_it_refuses_two_different_badges(png_bytes):
 def test_it_raises_baking_error_on_malformed_pngs(png_bytes, damage):
     with pytest.raises(BakingError):
         unbake_png(damage(png_bytes))
+
+
+def with_image_data_crc_broken(png: bytes) -> bytes:
+    idat = png.index(b"IDAT")
+    (length,) = struct.unpack(">I", png[idat - 4 : idat])
+    crc_at = idat + 4 + length
+    return png[:crc_at] + bytes([png[crc_at] ^ 0xFF]) + png[crc_at + 1 :]
+
+
+def test_baking_copies_image_data_without_checking_its_crc_which_check_png_does(png_bytes):
+    damaged = with_image_data_crc_broken(png_bytes)
+    baked = bake_png(damaged, ASSERTION_JSON)
+    assert unbake_png(baked) == ASSERTION_JSON
+    assert [c for c in chunks(baked) if c[0] == b"IDAT"] == [c for c in chunks(damaged) if c[0] == b"IDAT"]
+    check_png(png_bytes)
+    with pytest.raises(BakingError, match="bad CRC in PNG b'IDAT'"):
+        check_png(damaged)
 
 
 def test_it_refuses_an_unknown_keyword(png_bytes):
