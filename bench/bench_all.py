@@ -6,8 +6,9 @@
 Prints one table: Besace's rate, the reference's rate measured now on the same input, their ratio, the
 goal from issue 6 and the ratio last recorded in bench/ratios.json; exits with status 1 when a ratio
 fell more than 20% below that one (a regression). A ratio, not a raw rate, is what to compare between
-runs and machines (see bench/RESULTS.md); `--record` keeps this run's ratios for the next runs. References run in their own virtualenvs: openbadges-bakery in .venv-bench,
-validator-core in .venv-validator (both built by `make bench`). The web load part is bench_web.py.
+runs and machines (see bench/RESULTS.md); `--record` keeps this run's ratios for the next runs.
+References run in their own virtualenvs: openbadges-bakery in .venv-bench, validator-core in
+.venv-validator (both built by `make bench`). The web load part is bench_web.py.
 """
 
 import argparse
@@ -603,7 +604,7 @@ def main() -> None:
     if fallen:
         # A bug by issue 6's rule, unless the machine was busy (see `uptime`): then run again.
         print(
-            f"\nREGRESSIONS (ratio more than {REGRESSION_TOLERANCE:.0%} below the one in {RATIOS_FILE.name}): "
+            f"\nREGRESSIONS (ratio more than {REGRESSION_TOLERANCE:.0%} below {RATIOS_FILE.name}'s): "
             + "; ".join(fallen)
         )
     if args.record:
