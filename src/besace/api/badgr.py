@@ -773,7 +773,9 @@ def issuer_update(request: HttpRequest, entity_id: str, data: IssuerIn):
 )
 def badge_classes(request: HttpRequest):
     found = BadgeClass.objects.filter(issuer__in=_staff_issuers(request)).select_related("issuer")
-    return _ok([_badge_class_out(b, set()) for b in found.order_by("name", "id")])
+    return _ok(
+        [_badge_class_out(b, set()) for b in found.prefetch_related("alignments").order_by("name", "id")]
+    )
 
 
 @badgr_api.get(
@@ -783,7 +785,8 @@ def badge_classes(request: HttpRequest):
 )
 def issuer_badge_classes(request: HttpRequest, entity_id: str):
     found = _issuer_get(request, entity_id)
-    return _ok([_badge_class_out(b, set()) for b in found.badge_classes.order_by("name", "id")])
+    badge_classes = found.badge_classes.prefetch_related("alignments").order_by("name", "id")
+    return _ok([_badge_class_out(b, set()) for b in badge_classes])
 
 
 def _expires_after_days(expires: ExpiresIO | None) -> int | None:

@@ -29,6 +29,8 @@ from besace.connect.api_common import (
 from besace.connect.ob21 import profile_id
 from besace.connect.services import InvalidName, profile_name_update
 from besace.issuing.credentials import open_badge_credential
+from besace.issuing.models import SigningKey
+from besace.issuing.signing import issuer_signing_key
 from besace.openbadges.jsonld_contexts import OB3_CONTEXT
 from besace.openbadges.signing import is_compact_jws
 from besace.openbadges.verify import jws
@@ -147,12 +149,20 @@ def get_credentials(
     offset: int = OFFSET,
     since: str | None = SINCE,
 ):
-    entries = _credential_badges(request.auth).select_related("assertion__badge_class__issuer")
+    entries = (
+        _credential_badges(request.auth)
+        .select_related("assertion__badge_class__issuer")
+        .prefetch_related("assertion__badge_class__alignments")
+    )
     page = page_of(request, entries, limit=limit, offset=offset, since=since)
     credentials, compact = [], []
+    keys: dict[int, SigningKey] = {}  # looked up once per issuer, not once per credential
     for entry in page.items:
         if entry.assertion_id:
-            credentials.append(open_badge_credential(entry.assertion))
+            issuer = entry.assertion.badge_class.issuer
+            if issuer.pk not in keys:
+                keys[issuer.pk] = issuer_signing_key(issuer, SigningKey.Algorithm.ED25519)
+            credentials.append(open_badge_credential(entry.assertion, key=keys[issuer.pk]))
         elif is_compact_jws(entry.original.strip()):
             compact.append(entry.original.strip())
         else:

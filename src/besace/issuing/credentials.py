@@ -122,10 +122,10 @@ def unsigned_credential(assertion: Assertion) -> dict:
     )
 
 
-def open_badge_credential(assertion: Assertion) -> dict:
+def open_badge_credential(assertion: Assertion, key: SigningKey | None = None) -> dict:
     """The award as an OpenBadgeCredential, with an eddsa-rdfc-2022 proof by the issuer's newest
-    Ed25519 key."""
-    key = issuer_signing_key(assertion.badge_class.issuer, Algorithm.ED25519)
+    Ed25519 key (``key``, when the caller has already looked it up)."""
+    key = key or issuer_signing_key(assertion.badge_class.issuer, Algorithm.ED25519)
     return ob3_signing.add_data_integrity_proof(
         unsigned_credential(assertion),
         key.private_key_pem,
