@@ -48,7 +48,7 @@ def issuer_keys_rotate(*, issuer: Issuer, actor) -> list[SigningKey]:
 @transaction.atomic
 def signing_keys_reencrypt() -> int:
     """Every private key encrypted again with the first key of BESACE_KEY_ENCRYPTION_KEYS, so that the
-    others can be removed from the setting; all or none. Returns how many keys there are."""
+    others can be removed from the setting; all or none. Returns how many keys were re-encrypted."""
     keys = list(SigningKey.objects.select_for_update(of=("self",)).select_related("issuer").order_by("pk"))
     for key in keys:
         try:
