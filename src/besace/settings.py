@@ -24,6 +24,9 @@ if not SECRET_KEY:
 BESACE_BASE_URL = env.str("BESACE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[BESACE_BASE_URL])
+# Fernet keys that encrypt issuers' private signing keys in the database: the first encrypts, all decrypt.
+# Unset, one derived from SECRET_KEY is used, which `check --deploy` refuses (besace.issuing.key_encryption).
+BESACE_KEY_ENCRYPTION_KEYS = env.list("BESACE_KEY_ENCRYPTION_KEYS", default=[])
 
 INSTALLED_APPS = [
     "besace.core",

@@ -6,4 +6,4 @@ class IssuingConfig(AppConfig):
     label = "issuing"
 
     def ready(self) -> None:
-        from besace.issuing import public_cache  # noqa: F401 - connects its signal receivers
+        from besace.issuing import checks, public_cache  # noqa: F401 - register checks, connect receivers

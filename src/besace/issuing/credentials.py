@@ -128,7 +128,7 @@ def open_badge_credential(assertion: Assertion, key: SigningKey | None = None) -
     key = key or issuer_signing_key(assertion.badge_class.issuer, Algorithm.ED25519)
     return ob3_signing.add_data_integrity_proof(
         unsigned_credential(assertion),
-        key.private_key_pem,
+        key.private_key(),
         verification_method=verification_method_id(key),
         created=timezone.now(),
     )
@@ -138,5 +138,5 @@ def open_badge_credential_jwt(assertion: Assertion) -> str:
     """The award as a VC-JWT signed (RS256) by the issuer's newest RSA key, named by its ``kid``."""
     key = issuer_signing_key(assertion.badge_class.issuer, Algorithm.RSA)
     return ob3_signing.sign_vc_jwt(
-        unsigned_credential(assertion), key.private_key_pem, kid=verification_method_id(key)
+        unsigned_credential(assertion), key.private_key(), kid=verification_method_id(key)
     )

@@ -1,13 +1,18 @@
 import uuid
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from jwcrypto import jwk
 
 from besace.core.models import new_public_id
+from besace.issuing import key_encryption
+from besace.openbadges.ob3_signing import load_ed25519_private_key
+from besace.openbadges.signing import load_pem_key
 
 
 def public_url(view_name: str, *args) -> str:
@@ -61,7 +66,8 @@ class SigningKey(models.Model):
     replaces it, so everything it signed still verifies.
 
     RSA keys sign OB 2.0 assertions (JWS) and OB 3.0 VC-JWTs (RS256); Ed25519 keys sign OB 3.0 Data
-    Integrity proofs (eddsa-rdfc-2022). Both kinds are kept as PEM.
+    Integrity proofs (eddsa-rdfc-2022). Both kinds are kept as PEM, the private one encrypted
+    (besace.issuing.key_encryption) and read only through ``private_key()``.
     """
 
     class Algorithm(models.TextChoices):
@@ -71,7 +77,7 @@ class SigningKey(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="signing_keys")
     algorithm = models.CharField(max_length=10, choices=Algorithm.choices, default=Algorithm.RSA)
-    private_key_pem = models.TextField()
+    private_key_encrypted = models.TextField()
     public_key_pem = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,6 +90,13 @@ class SigningKey(models.Model):
     @property
     def public_url(self) -> str:
         return public_url("public:issuer_key", self.issuer.public_id, self.public_id)
+
+    def private_key(self) -> jwk.JWK | Ed25519PrivateKey:
+        """The private key, decrypted and loaded (kept for the life of the process): a jwcrypto JWK for
+        RSA, a pyca/cryptography key for Ed25519."""
+        if self.algorithm == self.Algorithm.ED25519:
+            return key_encryption.load_private_key(self.private_key_encrypted, load_ed25519_private_key)
+        return key_encryption.load_private_key(self.private_key_encrypted, load_pem_key)
 
 
 class BadgeClass(models.Model):

@@ -5,10 +5,13 @@ proofs), each made on first use. Rotating makes new ones; new signatures use the
 kind, and older keys stay published so that what they signed still verifies.
 """
 
+from collections import defaultdict
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from besace.core.audit import audit_record
-from besace.issuing import jsonld
+from besace.issuing import jsonld, key_encryption
 from besace.issuing.models import Assertion, Issuer, SigningKey
 from besace.openbadges import ob3_signing, signing
 
@@ -42,6 +45,25 @@ def issuer_keys_rotate(*, issuer: Issuer, actor) -> list[SigningKey]:
     return keys
 
 
+@transaction.atomic
+def signing_keys_reencrypt() -> int:
+    """Every private key encrypted again with the first key of BESACE_KEY_ENCRYPTION_KEYS, so that the
+    others can be removed from the setting; all or none. Returns how many keys were re-encrypted."""
+    keys = list(SigningKey.objects.select_for_update(of=("self",)).select_related("issuer").order_by("pk"))
+    for key in keys:
+        try:
+            key.private_key_encrypted = key_encryption.reencrypt(key.private_key_encrypted)
+        except ImproperlyConfigured as error:
+            raise ImproperlyConfigured(f"{key}: {error}") from None
+    SigningKey.objects.bulk_update(keys, ["private_key_encrypted"], batch_size=500)
+    by_issuer = defaultdict(list)
+    for key in keys:
+        by_issuer[key.issuer].append(key.public_id)
+    for issuer, public_ids in by_issuer.items():
+        audit_record(action="issuer.key.reencrypted", target=issuer, keys=public_ids)
+    return len(keys)
+
+
 def _key_create(issuer: Issuer, algorithm: str) -> SigningKey:
     if algorithm == Algorithm.ED25519:
         private_pem = ob3_signing.generate_ed25519_private_key_pem()
@@ -50,10 +72,13 @@ def _key_create(issuer: Issuer, algorithm: str) -> SigningKey:
         private_pem = signing.generate_private_key_pem()
         public_pem = signing.public_key_pem(private_pem)
     return SigningKey.objects.create(
-        issuer=issuer, algorithm=algorithm, private_key_pem=private_pem, public_key_pem=public_pem
+        issuer=issuer,
+        algorithm=algorithm,
+        private_key_encrypted=key_encryption.encrypt(private_pem),
+        public_key_pem=public_pem,
     )
 
 
 def signed_assertion_jws(assertion: Assertion) -> str:
     key = issuer_signing_key(assertion.badge_class.issuer)
-    return signing.sign_compact_jws(jsonld.signed_assertion_document(assertion, key), key.private_key_pem)
+    return signing.sign_compact_jws(jsonld.signed_assertion_document(assertion, key), key.private_key())

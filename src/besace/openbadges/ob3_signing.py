@@ -18,6 +18,7 @@ from . import jsonld_contexts
 from .errors import OpenBadgesError
 from .ob3 import JWK_CONTEXT, MULTIKEY_CONTEXT
 from .signing import ALGORITHM as JWS_ALGORITHM
+from .signing import load_pem_key
 from .verify.data_integrity import ContextLoader, signed_bytes
 from .verify.dates import parse_datetime, valid_from, valid_until
 from .verify.did import ED25519_MULTICODEC
@@ -32,8 +33,18 @@ def generate_ed25519_private_key_pem() -> str:
     ).decode()
 
 
+def load_ed25519_private_key(private_key_pem: str) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    except (ValueError, TypeError) as error:
+        raise OpenBadgesError(f"not a usable PEM key: {error}") from error
+    if not isinstance(key, Ed25519PrivateKey):
+        raise OpenBadgesError("not an Ed25519 private key")
+    return key
+
+
 def ed25519_public_key_pem(private_key_pem: str) -> str:
-    public = _ed25519_private_key(private_key_pem).public_key()
+    public = load_ed25519_private_key(private_key_pem).public_key()
     return public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
@@ -76,16 +87,12 @@ def standalone(method: Mapping[str, Any]) -> dict[str, Any]:
 
 def public_jwk(public_key_pem: str) -> dict[str, Any]:
     """The public JWK of a PEM public key (RSA keys sign VC-JWTs)."""
-    try:
-        key = jwk.JWK.from_pem(public_key_pem.encode())
-    except (ValueError, TypeError) as error:
-        raise OpenBadgesError(f"not a usable PEM key: {error}") from error
-    return key.export_public(as_dict=True)
+    return load_pem_key(public_key_pem).export_public(as_dict=True)
 
 
 def add_data_integrity_proof(
     document: Mapping[str, Any],
-    private_key_pem: str,
+    private_key: Ed25519PrivateKey,
     *,
     verification_method: str,
     created: datetime,
@@ -104,16 +111,17 @@ def add_data_integrity_proof(
         "proofPurpose": "assertionMethod",
     }
     message = signed_bytes(document, options, load_context)
-    signature = _ed25519_private_key(private_key_pem).sign(message)
+    signature = private_key.sign(message)
     proof = {**options, "proofValue": "z" + base58.b58encode(signature).decode()}
     existing = document.get("proof")
     proofs = [] if existing is None else list(existing) if isinstance(existing, list) else [existing]
     return {**document, "proof": [*proofs, proof]}
 
 
-def sign_vc_jwt(credential: Mapping[str, Any], private_key_pem: str, *, kid: str) -> str:
-    """The credential as a VC-JWT signed with RS256: the credential in the ``vc`` claim, and the
-    registered claims that repeat it (iss, jti, nbf, and exp / sub when it has them).
+def sign_vc_jwt(credential: Mapping[str, Any], private_key: jwk.JWK, *, kid: str) -> str:
+    """The credential as a VC-JWT signed with RS256 by an RSA key (``signing.load_pem_key``): the
+    credential in the ``vc`` claim, and the registered claims that repeat it (iss, jti, nbf, and exp /
+    sub when it has them).
 
     ``kid`` is the URL or DID URL of the public key, which verifiers resolve.
     """
@@ -130,25 +138,11 @@ def sign_vc_jwt(credential: Mapping[str, Any], private_key_pem: str, *, kid: str
     subject = unsecured.get("credentialSubject")
     _set_claim(claims, "sub", subject.get("id") if isinstance(subject, Mapping) else None)
     claims["vc"] = unsecured
-    try:
-        key = jwk.JWK.from_pem(private_key_pem.encode())
-    except (ValueError, TypeError) as error:
-        raise OpenBadgesError(f"not a usable PEM key: {error}") from error
     token = jwt.JWT(header={"alg": JWS_ALGORITHM, "typ": "JWT", "kid": kid}, claims=claims)
-    token.make_signed_token(key)
+    token.make_signed_token(private_key)
     return token.serialize()
 
 
 def _set_claim(claims: dict[str, Any], name: str, value: object) -> None:
     if isinstance(value, str):
         claims[name] = value
-
-
-def _ed25519_private_key(private_key_pem: str) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
-    except (ValueError, TypeError) as error:
-        raise OpenBadgesError(f"not a usable PEM key: {error}") from error
-    if not isinstance(key, Ed25519PrivateKey):
-        raise OpenBadgesError("not an Ed25519 private key")
-    return key

@@ -21,12 +21,13 @@ def generate_private_key_pem() -> str:
 
 
 def public_key_pem(private_key_pem: str) -> str:
-    return _load_pem(private_key_pem).export_to_pem(private_key=False).decode()
+    return load_pem_key(private_key_pem).export_to_pem(private_key=False).decode()
 
 
-def sign_compact_jws(payload: dict[str, Any], private_key_pem: str) -> str:
+def sign_compact_jws(payload: dict[str, Any], private_key: jwk.JWK) -> str:
+    """``payload`` signed with RS256 by ``private_key`` (from ``load_pem_key``)."""
     token = jws.JWS(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
-    token.add_signature(_load_pem(private_key_pem), alg=ALGORITHM, protected=json.dumps({"alg": ALGORITHM}))
+    token.add_signature(private_key, alg=ALGORITHM, protected=json.dumps({"alg": ALGORITHM}))
     return token.serialize(compact=True)
 
 
@@ -37,7 +38,7 @@ def verify_compact_jws(token: str, public_key_pem: str) -> dict[str, Any]:
     try:
         parsed = jws.JWS()
         parsed.deserialize(token.strip())
-        parsed.verify(_load_pem(public_key_pem), alg=ALGORITHM)
+        parsed.verify(load_pem_key(public_key_pem), alg=ALGORITHM)
         payload = json.loads(parsed.payload)
     except (JWException, ValueError, TypeError) as error:
         raise OpenBadgesError(f"the signature does not verify: {error}") from error
@@ -51,7 +52,9 @@ def is_compact_jws(text: str) -> bool:
     return COMPACT_JWS.fullmatch(text) is not None
 
 
-def _load_pem(pem: str) -> jwk.JWK:
+def load_pem_key(pem: str) -> jwk.JWK:
+    """A PEM key, private or public, as a JWK. Loading an RSA private key validates it, which costs
+    about as much as a hundred signatures: a signer loads its key once and keeps it."""
     try:
         return jwk.JWK.from_pem(pem.encode())
     except (ValueError, TypeError) as error:

@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 
@@ -44,6 +45,7 @@ def _deploy_env(tmp_path, **extra) -> dict[str, str]:
         "ALLOWED_HOSTS": "badges.example.org",
         "BESACE_BASE_URL": "https://badges.example.org",
         "BESACE_VAR_DIR": str(tmp_path),
+        "BESACE_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         **extra,
     }
 
@@ -70,6 +72,14 @@ def test_check_deploy_reports_a_site_left_without_hsts(tmp_path):
     result = _besace("check", "--deploy", "--fail-level", "WARNING", environment=environment)
     assert result.returncode != 0
     assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+def test_check_deploy_refuses_signing_keys_encrypted_with_a_key_derived_from_secret_key(tmp_path):
+    environment = _deploy_env(tmp_path)
+    del environment["BESACE_KEY_ENCRYPTION_KEYS"]
+    result = _besace("check", "--deploy", environment=environment)
+    assert result.returncode != 0
+    assert "besace.issuing.E002" in result.stderr and "BESACE_KEY_ENCRYPTION_KEYS is not set" in result.stderr
 
 
 PRINT_SECURITY_SETTINGS = """

@@ -105,9 +105,8 @@ def test_achievement_needs_criteria():
 
 def test_signed_credential_meets_the_1edtech_schema(shared_fixtures):
     schema = load_json(shared_fixtures / "obv3-examples/schemas/ob_v3p0_achievementcredential_schema.json")
-    key = _pem(Ed25519PrivateKey.generate())
     signed = ob3_signing.add_data_integrity_proof(
-        credential(), key, verification_method=METHOD, created=ISSUED
+        credential(), Ed25519PrivateKey.generate(), verification_method=METHOD, created=ISSUED
     )
     jsonschema.Draft201909Validator(schema, format_checker=jsonschema.FormatChecker()).validate(signed)
     assert isinstance(signed["proof"], list)
@@ -124,7 +123,7 @@ def test_signing_the_w3c_eddsa_rdfc_2022_vector_reproduces_its_proof_value(share
 
     signed = ob3_signing.add_data_integrity_proof(
         load_json(VC_DI_EDDSA / "unsigned.json"),
-        private_pem,
+        ob3_signing.load_ed25519_private_key(private_pem),
         verification_method=config["verificationMethod"],
         created=datetime.fromisoformat(config["created"]),
         load_context=load_context_with_examples,
@@ -146,7 +145,7 @@ def test_signing_the_1edtech_ob3_vector_reproduces_its_proof_value(shared_fixtur
 
     signed = ob3_signing.add_data_integrity_proof(
         unsigned,
-        _pem(Ed25519PrivateKey.from_private_bytes(seed)),
+        Ed25519PrivateKey.from_private_bytes(seed),
         verification_method=proof["verificationMethod"],
         created=datetime.fromisoformat(proof["created"]),
     )
@@ -155,11 +154,13 @@ def test_signing_the_1edtech_ob3_vector_reproduces_its_proof_value(shared_fixtur
 
 
 def test_a_proof_is_added_to_those_already_there():
-    key = _pem(Ed25519PrivateKey.generate())
+    key = Ed25519PrivateKey.generate()
     once = ob3_signing.add_data_integrity_proof(credential(), key, verification_method=METHOD, created=ISSUED)
     twice = ob3_signing.add_data_integrity_proof(once, key, verification_method=METHOD, created=ISSUED)
     assert len(twice["proof"]) == 2
-    public = ed25519_from_multibase(ob3_signing.ed25519_multikey(ob3_signing.ed25519_public_key_pem(key)))
+    public = ed25519_from_multibase(
+        ob3_signing.ed25519_multikey(ob3_signing.ed25519_public_key_pem(_pem(key)))
+    )
     for proof in twice["proof"]:
         data_integrity.verify_proof(twice, proof, public)
 
@@ -181,7 +182,7 @@ def test_multikey_document_resolves_to_the_key():
 def test_vc_jwt_carries_the_credential_and_its_registered_claims():
     private_pem = signing.generate_private_key_pem()
     document = credential()
-    token = ob3_signing.sign_vc_jwt(document, private_pem, kid=METHOD)
+    token = ob3_signing.sign_vc_jwt(document, signing.load_pem_key(private_pem), kid=METHOD)
 
     decoded = vc_jwt.decode(token)
     assert decoded.header == {"alg": "RS256", "typ": "JWT", "kid": METHOD}
@@ -213,7 +214,10 @@ def test_data_integrity_credential_verifies_with_besace_verifier_and_tampering_f
         {METHOD: json.dumps(method).encode(), "https://issuer.example/status": json.dumps(status).encode()}
     )
     signed = ob3_signing.add_data_integrity_proof(
-        credential(), private_pem, verification_method=METHOD, created=ISSUED
+        credential(),
+        ob3_signing.load_ed25519_private_key(private_pem),
+        verification_method=METHOD,
+        created=ISSUED,
     )
     now = datetime(2026, 6, 1, tzinfo=UTC)
     result = verify_ob3(signed, fetcher=fetcher, recipient_emails=[EMAIL], now=now)

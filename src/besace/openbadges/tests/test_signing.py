@@ -65,7 +65,7 @@ def other_public_pem() -> str:
 
 @pytest.fixture(scope="module")
 def token(private_pem) -> str:
-    return signing.sign_compact_jws(ASSERTION, private_pem)
+    return signing.sign_compact_jws(ASSERTION, signing.load_pem_key(private_pem))
 
 
 def rejected(token, public_pem: str) -> OpenBadgesError:
@@ -120,7 +120,7 @@ def test_besace_token_verifies_with_cryptography_alone(token, private_pem, publi
             b64url_decode(signature), f"{header}.{payload}x".encode(), padding.PKCS1v15(), hashes.SHA256()
         )
     # Deterministic, as PKCS#1 v1.5 is: signing again gives the very same token.
-    assert signing.sign_compact_jws(ASSERTION, private_pem) == token
+    assert signing.sign_compact_jws(ASSERTION, signing.load_pem_key(private_pem)) == token
 
 
 def test_token_made_with_cryptography_alone_verifies_with_besace(private_pem, public_pem, token):

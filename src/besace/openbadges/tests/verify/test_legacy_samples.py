@@ -222,7 +222,7 @@ def test_ob_1_1_assertion_may_call_its_verification_verify(shared_fixtures):
 def test_signed_ob_1_0_assertions_are_refused_at_the_signature(shared_fixtures):
     assertion = json.loads((shared_fixtures / COMPONENTS / "1_0_basic_assertion.json").read_text())
     assertion["verify"] = {"type": "signed", "url": "http://a.com/public-key.pem"}
-    token = signing.sign_compact_jws(assertion, signing.generate_private_key_pem())
+    token = signing.sign_compact_jws(assertion, signing.load_pem_key(signing.generate_private_key_pem()))
 
     result = verify_badge(BadgeInput(text=token), fetcher=components_fetcher(shared_fixtures)["1.0"])
 

@@ -89,7 +89,7 @@ class Site:
         )
 
     def jws(self, signer_pem: str | None = None) -> str:
-        return signing.sign_compact_jws(self.signed, signer_pem or self.private_pem)
+        return signing.sign_compact_jws(self.signed, signing.load_pem_key(signer_pem or self.private_pem))
 
     def fetcher(self, **answers) -> MappedFetcher:
         served = {
