@@ -11,6 +11,8 @@ from besace.accounts.services import consent_record
 from besace.demo.images import badge_png, badge_svg
 from besace.issuing import services
 from besace.issuing.models import IssuerStaff
+from besace.testing.mail import flaky_mail_server  # noqa: F401 (a fixture for every app's tests)
+from besace.testing.tasks import db_tasks  # noqa: F401 (a fixture for every app's tests)
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 

@@ -1,10 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from besace.accounts import services
+from besace.accounts.emails import account_email_send_task, email_to_task_data
 from besace.openbadges.hashing import normalise_email
 
 
@@ -22,6 +25,13 @@ def too_many_wrong_codes_message(request) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Written now, in the request's language, and sent by a retried task (see accounts/emails.py).
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        message = self.render_mail(template_prefix, email, ctx | context)
+        account_email_send_task.enqueue(email_to_task_data(message))
+
     def clean_email(self, email: str) -> str:
         return normalise_email(super().clean_email(email))
 

@@ -7,12 +7,14 @@ comes first), so every reverse("account_email_verification_sent") reaches it.
 """
 
 from allauth.account import app_settings
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import BaseConfirmCodeForm, ConfirmEmailVerificationCodeForm
 from allauth.account.internal.flows.email_verification_by_code import (
     EMAIL_VERIFICATION_CODE_SESSION_KEY,
     EmailVerificationProcess,
 )
 from allauth.account.views import ConfirmEmailVerificationCodeView
+from allauth.core.ratelimit import RateLimited
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -60,6 +62,20 @@ class EmailCodeView(ConfirmEmailVerificationCodeView):
         context = super().get_context_data(**kwargs)
         context["timeout_minutes"] = app_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT // 60
         return context
+
+    def _resend_form_valid(self, form):
+        # allauth sends a new code; the same one again instead: the first e-mail, held up while the mail
+        # server was down, may still arrive, and its code must work too. The code keeps its expiry.
+        try:
+            self._process.send(skip_enumeration_mails=True)
+        except RateLimited:
+            messages.error(self.request, get_adapter().error_messages["rate_limited"])
+        else:
+            self._process.record_resend()
+            self._process.persist()
+            if self._process.did_send:  # else allauth said why (sent too often)
+                messages.info(self.request, _("The code is on its way again."))
+        return redirect(self.passthrough_next_url(reverse("account_email_verification_sent")))
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from besace.accounts.deletion import files_delete_on_commit
 from besace.backpack import imports
 from besace.backpack.export import EXPORT_FORMAT, MANIFEST_NAME
 from besace.backpack.models import ImportJob, ImportJobItem
@@ -311,17 +312,25 @@ def batch_job_create(*, user, files) -> ImportJob:
     return job
 
 
+class BatchImportStopped(Exception):
+    """The run broke before the end: raised so that the task is retried, and goes on where it stopped."""
+
+
 @retried_task
 def batch_import_task(job_pk: int) -> None:
-    batch_import_run(job_pk, fetcher=badge_fetcher())
+    job = batch_import_run(job_pk, fetcher=badge_fetcher())
+    if job is not None and job.state == ImportJob.State.FAILED:
+        raise BatchImportStopped(f"batch import {job.public_id} stopped")
 
 
 def batch_import_run(job_pk: int, *, fetcher) -> ImportJob | None:
-    """Import the job's waiting files one by one; the job ends done, or failed if the run itself broke."""
+    """Import the job's waiting files one by one; the job ends done, or failed if the run itself broke.
+    A job that stopped (failed, or its worker killed) is completed by running it again: only the files
+    still waiting are imported."""
     job = ImportJob.objects.filter(pk=job_pk).select_related("owner").first()
-    if job is None or job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
+    if job is None or job.state == ImportJob.State.DONE:
         return job
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, finished_at=None)
     try:
         pending = list(job.items.filter(outcome=ImportJobItem.Outcome.PENDING).values_list("pk", flat=True))
         for item_pk in pending:
@@ -357,6 +366,9 @@ class _LanguageKeeping:
 
 
 def _item_import(item: ImportJobItem, *, user, fetcher) -> None:
+    """Import one file and note its outcome. An imported badge and its line are stored in one
+    transaction: a run stopped anywhere leaves the line waiting and no badge, or both, so running the job
+    again imports each badge once and says so."""
     content = _item_content(item)
     try:
         if content is None:
@@ -365,22 +377,31 @@ def _item_import(item: ImportJobItem, *, user, fetcher) -> None:
             source = BadgeInput(image=content)
         else:
             source = BadgeInput(text=content.decode("utf-8-sig", errors="replace"))
-        entry = imports.badge_import(user=user, source=source, fetcher=fetcher)
+        imports.badge_import(
+            user=user,
+            source=source,
+            fetcher=fetcher,
+            recorded=lambda entry: _item_done(item, ImportJobItem.Outcome.IMPORTED, entry.name, entry),
+        )
     except imports.AlreadyInBackpack as already:
-        item.outcome, item.message, item.badge = ImportJobItem.Outcome.ALREADY, str(already), already.entry
+        _item_done(item, ImportJobItem.Outcome.ALREADY, str(already), already.entry)
     except imports.ImportRefused as refused:
-        item.outcome, item.message = ImportJobItem.Outcome.REFUSED, refusal_message(refused)
+        _item_done(item, ImportJobItem.Outcome.REFUSED, refusal_message(refused))
     except Exception:
         # One file must not stop the others, nor leave its line waiting for ever.
         logger.exception("batch import item %s failed", item.pk)
-        item.outcome, item.message = ImportJobItem.Outcome.REFUSED, _("This file could not be imported.")
-    else:
-        item.outcome, item.message, item.badge = ImportJobItem.Outcome.IMPORTED, entry.name, entry
-    item.message = item.message[:1000]
-    # The badge keeps what it needs (its image, its document): the uploaded copy goes.
-    if item.content:
-        item.content.delete(save=False)
-    item.save(update_fields=["outcome", "message", "badge", "content"])
+        _item_done(item, ImportJobItem.Outcome.REFUSED, _("This file could not be imported."))
+
+
+def _item_done(item: ImportJobItem, outcome: str, message: str, badge=None) -> None:
+    """Note the outcome of a line still waiting (a run alongside may have noted it first: that one stays)."""
+    with transaction.atomic():
+        noted = ImportJobItem.objects.filter(pk=item.pk, outcome=ImportJobItem.Outcome.PENDING).update(
+            outcome=outcome, message=message[:1000], badge=badge, content=""
+        )
+        # The badge keeps what it needs (its image, its document): the uploaded copy goes once this is kept.
+        if noted and item.content:
+            files_delete_on_commit([(item.content.storage, item.content.name)])
 
 
 def _item_content(item: ImportJobItem) -> bytes | None:

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import hashlib
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -62,12 +63,20 @@ class AlreadyInBackpack(Exception):
 
 
 def badge_import(
-    *, user, source: BadgeInput, fetcher: Fetcher, pushed_by: str | None = None
+    *,
+    user,
+    source: BadgeInput,
+    fetcher: Fetcher,
+    pushed_by: str | None = None,
+    recorded: Callable[[BackpackBadge], None] | None = None,
 ) -> BackpackBadge:
     """Verify `source` against the user's verified addresses and keep it in their backpack.
 
     `pushed_by` names the connected app that sent the badge (Moodle, an OAuth client...); an earner who
     asked to approve such badges first gets it pending, private, outside "My badges" until accepted.
+    `recorded(entry)` runs in the transaction that stores the badge: what the caller notes of it (a batch
+    import's line) is kept with it or not at all. The badge itself is kept once per (owner, badge id), a
+    key the database enforces: importing it again, even after a crash, makes no second copy.
     """
     # Verification fetches remote documents: done before, and outside, the database transaction.
     try:
@@ -110,6 +119,8 @@ def badge_import(
         )
         if not pending:
             _besace_award_accept(entry, user)
+        if recorded is not None:
+            recorded(entry)
     return entry
 
 

@@ -7,9 +7,10 @@
   run at least once, not exactly once: their bodies must be safe to run again.
 """
 
+import inspect
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -25,12 +26,16 @@ def retried_task(func):
 
     A failed run stays recorded as a failed result, with its traceback; the next run is queued after
     BESACE_TASK_RETRY_SECONDS, then twice that, four times..., and receives its number as the `attempt`
-    keyword argument, so the attempts can be read from the results. Backends that cannot defer a task (the
-    immediate one) do not retry.
+    keyword argument, so the attempts can be read from the results (and `func` is given it too when it has
+    an `attempt` parameter, to tell what it records, see retry_time). Backends that cannot defer a task
+    (the immediate one) do not retry.
     """
+    takes_attempt = "attempt" in inspect.signature(func).parameters
 
     def run(context: TaskContext, *args, attempt: int = 1, **kwargs):
         try:
+            if takes_attempt:
+                return func(*args, attempt=attempt, **kwargs)
             return func(*args, **kwargs)
         except Exception:
             _retry_later(context.task_result.task, args, kwargs, attempt=attempt)
@@ -42,17 +47,24 @@ def retried_task(func):
     return task(takes_context=True)(run)
 
 
-def _retry_later(queued_task, args, kwargs, *, attempt: int) -> None:
+def retry_time(queued_task, *, attempt: int) -> datetime | None:
+    """When the retried task failing at `attempt` runs again; None when it is not retried."""
     if attempt >= settings.BESACE_TASK_MAX_ATTEMPTS or not queued_task.get_backend().supports_defer:
+        return None
+    return timezone.now() + timedelta(seconds=settings.BESACE_TASK_RETRY_SECONDS * 2 ** (attempt - 1))
+
+
+def _retry_later(queued_task, args, kwargs, *, attempt: int) -> None:
+    run_after = retry_time(queued_task, attempt=attempt)
+    if run_after is None:
         logger.error("task %s failed (attempt %d), not retried", queued_task.module_path, attempt)
         return
-    delay = timedelta(seconds=settings.BESACE_TASK_RETRY_SECONDS * 2 ** (attempt - 1))
     try:
-        queued_task.using(run_after=timezone.now() + delay).enqueue(*args, attempt=attempt + 1, **kwargs)
+        queued_task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1, **kwargs)
     except Exception:  # the queue itself may be what failed: the original error is what matters
         logger.exception("task %s could not be queued again", queued_task.module_path)
         return
-    logger.warning("task %s failed (attempt %d), retried in %s", queued_task.module_path, attempt, delay)
+    logger.warning("task %s failed (attempt %d), retried at %s", queued_task.module_path, attempt, run_after)
 
 
 class WorkerLost(Exception):

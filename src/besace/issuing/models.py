@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -280,6 +281,56 @@ class Assertion(models.Model):
     def baked_url(self) -> str:
         """ "The" badge image the earner receives: signed or hosted, as its badge class says."""
         return self.signed_baked_url if self.delivers_signed else self.hosted_baked_url
+
+
+# An award e-mail not moved for this long after it was due has lost its task: the issuer may resend it.
+EMAIL_STALLED_AFTER = datetime.timedelta(minutes=10)
+
+
+class AwardEmail(models.Model):
+    """Where the award e-mail of one award stands: made with the award, in the same transaction, so a mail
+    server that is down loses nothing; moved by besace.issuing.emails as it is sent, retried, or given up.
+
+    Sending claims it first (SENDING): two tasks queued for the same award (a job run again after a crash,
+    a retry and a resend) send it once. A worker killed while sending leaves it SENDING: the issuer may
+    send it again once it is stale, rather than Besace risking a second e-mail on its own.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Retrying")
+        FAILED = "failed", _("Not delivered")
+
+    assertion = models.OneToOneField(
+        "Assertion", primary_key=True, on_delete=models.CASCADE, related_name="email_delivery"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Waiting to be sent: what a task may claim.
+    WAITING = (Status.QUEUED, Status.RETRYING)
+
+    class Meta:
+        verbose_name = _("award e-mail")
+
+    def __str__(self) -> str:
+        return f"award e-mail of {self.assertion_id}: {self.status}"
+
+    @property
+    def resendable(self) -> bool:
+        """Given up, or not moved long after it should have (its worker or its queue was lost)."""
+        if self.status == self.Status.FAILED:
+            return True
+        if self.status == self.Status.SENT:
+            return False
+        due = self.next_try_at if self.status == self.Status.RETRYING else self.updated_at
+        return due is None or due < timezone.now() - EMAIL_STALLED_AFTER
 
 
 class AwardJob(models.Model):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import Resolver404, resolve
 
-from besace.issuing.models import Assertion, BadgeClass, Issuer
+from besace.issuing.models import Assertion, AwardEmail, AwardJob, BadgeClass, Issuer
 
 
 def public_assertion_page_context(assertion: Assertion) -> dict:
@@ -23,7 +23,20 @@ def issuer_badge_classes(issuer: Issuer) -> QuerySet[BadgeClass]:
 
 
 def badge_class_assertions(badge_class: BadgeClass) -> QuerySet[Assertion]:
-    return badge_class.assertions.select_related("badge_class").order_by("-issued_on", "-id")
+    return badge_class.assertions.select_related("badge_class", "email_delivery").order_by(
+        "-issued_on", "-id"
+    )
+
+
+def award_job_email_counts(job: AwardJob) -> list[tuple[str, int]]:
+    """How many of the job's award e-mails stand at each delivery status (label, count), in status order."""
+    counts = dict(
+        AwardEmail.objects.filter(assertion__award_job=job)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(label, counts[status]) for status, label in AwardEmail.Status.choices if counts.get(status)]
 
 
 def assertion_for_badge_id(badge_id: str) -> Assertion | None:

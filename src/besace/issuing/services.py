@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from besace.core.audit import audit_record, audit_record_bulk
 from besace.issuing.emails import award_emails_send_task
-from besace.issuing.models import Alignment, Assertion, BadgeClass, Issuer, IssuerStaff
+from besace.issuing.models import Alignment, Assertion, AwardEmail, BadgeClass, Issuer, IssuerStaff
 from besace.openbadges.hashing import hash_identity, new_salt, normalise_email
 from besace.openbadges.images import sniff_image_type
 
@@ -156,9 +156,11 @@ def _assertion_new(
 def badge_award(*, badge_class: BadgeClass, award: AwardRequest, actor=None, language: str = "") -> Assertion:
     assertion = _assertion_new(badge_class=badge_class, award=award, actor=actor, language=language)
     assertion.save()
+    AwardEmail.objects.create(assertion=assertion)
     audit_record(action="assertion.awarded", target=assertion, actor=actor, badge_class=badge_class.public_id)
     # E-mail only once the award is committed (no mail for an award that was rolled back), by a task: a slow
-    # or failing mail server neither holds up the request nor loses the e-mail (the task is retried).
+    # or failing mail server neither holds up the request nor loses the e-mail (the task is retried, and
+    # its AwardEmail, committed with the award, shows the issuer how it went).
     transaction.on_commit(lambda: award_emails_send_task.enqueue([assertion.pk]), robust=True)
     return assertion
 
@@ -172,7 +174,8 @@ def assertions_create_bulk(
     job=None,
     first_row=0,
 ) -> list[Assertion]:
-    """Many awards in a few inserts, each audited; no e-mail (the caller queues them once committed).
+    """Many awards in a few inserts, each audited and with its AwardEmail waiting; no e-mail is sent (the
+    caller queues them once committed).
 
     For an AwardJob, `first_row` is the job row of the first award: the unique (job, row) makes a
     batch that was already committed fail instead of awarding its rows twice.
@@ -190,6 +193,7 @@ def assertions_create_bulk(
             for offset, award in enumerate(awards)
         ]
     )
+    AwardEmail.objects.bulk_create([AwardEmail(assertion=assertion) for assertion in assertions])
     audit_data = {"badge_class": badge_class.public_id}
     if job is not None:
         audit_data["award_job"] = job.public_id

@@ -17,4 +17,5 @@ urlpatterns = [
     path("award-jobs/<slug:public_id>/", views.award_job, name="award_job"),
     path("award-jobs/<slug:public_id>/resume/", views.award_job_resume, name="award_job_resume"),
     path("awards/<slug:public_id>/revoke/", views.revoke, name="revoke"),
+    path("awards/<slug:public_id>/resend-email/", views.award_email_resend, name="award_email_resend"),
 ]

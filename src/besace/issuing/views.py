@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from besace import access
-from besace.issuing import award_jobs, services, signing
+from besace.issuing import award_jobs, emails, services, signing
 from besace.issuing.csv_awards import award_csv_parse, csv_decode
 from besace.issuing.forms import (
     AlignmentFormSet,
@@ -25,7 +25,7 @@ from besace.issuing.forms import (
     StaffForm,
 )
 from besace.issuing.models import Assertion, AwardJob, BadgeClass, Issuer, IssuerStaff
-from besace.issuing.selectors import badge_class_assertions, issuer_badge_classes
+from besace.issuing.selectors import award_job_email_counts, badge_class_assertions, issuer_badge_classes
 
 CSV_SESSION_KEY = "besace_award_csv"
 # The preview shows the first rows of a file (all of them are checked): thousands would make a huge page.
@@ -252,6 +252,7 @@ def award_job(request, public_id: str):
         "badge_class": job.badge_class,
         "finished": job.state == AwardJob.State.DONE,
         "resumable": award_jobs.award_job_resumable(job),
+        "email_counts": award_job_email_counts(job),
         "refresh_seconds": AWARD_JOB_REFRESH_SECONDS,
     }
     return render(request, "issuing/award_job.html", context)
@@ -281,4 +282,20 @@ def revoke(request, public_id: str):
         )
     else:
         messages.error(request, _("Give a reason for the revocation."))
+    return redirect("issuing:badgeclass", assertion.badge_class.public_id)
+
+
+@login_required
+@require_POST
+def award_email_resend(request, public_id: str):
+    assertion = get_object_or_404(
+        Assertion.objects.select_related("badge_class__issuer"), public_id=public_id
+    )
+    _role_check(request, assertion.badge_class.issuer, "assertion.award")
+    if emails.award_email_resend(assertion=assertion, actor=request.user):
+        messages.success(
+            request, _("The e-mail to %(email)s is on its way again.") % {"email": assertion.recipient_email}
+        )
+    else:
+        messages.info(request, _("This e-mail is already sent or on its way."))
     return redirect("issuing:badgeclass", assertion.badge_class.public_id)

@@ -7,15 +7,17 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from besace.backpack import imports
+from besace.backpack import batch_import, imports
 from besace.backpack.export import EXPORT_FORMAT, account_export_zip
 from besace.backpack.models import BackpackBadge, ImportJob, ImportJobItem
 from besace.backpack.tests.portability_helpers import full_backpack, zip_of
 from besace.core.models import AuditEntry
 from besace.issuing.signing import signed_assertion_jws
 from besace.testing.client_fetcher import ClientFetcher
+from besace.testing.tasks import retries_due_now, worker_run
 
 Outcome = ImportJobItem.Outcome
 
@@ -308,10 +310,10 @@ def test_an_unexpected_error_on_one_file_does_not_stop_the_others(
     first, second = award(), award()
     real_import = imports.badge_import
 
-    def flaky(*, user, source, fetcher):
+    def flaky(*, user, source, fetcher, **kwargs):
         if source.image == _baked(client, first):
             raise RuntimeError("boom")
-        return real_import(user=user, source=source, fetcher=fetcher)
+        return real_import(user=user, source=source, fetcher=fetcher, **kwargs)
 
     monkeypatch.setattr("besace.backpack.imports.badge_import", flaky)
     client.force_login(earner)
@@ -421,3 +423,79 @@ def test_the_upload_page_is_linked_from_my_badges_and_lists_recent_imports(clien
     page = client.get(reverse("backpack:batch_import")).content.decode()
     assert 'type="file"' in page and "multiple" in page and "webkitdirectory" in page
     assert reverse("backpack:batch_import_progress", args=[job.public_id]) in page
+
+
+# --- Stopped anywhere, completed by running again -------------------------------------------------------
+
+
+class _KilledWorker(BaseException):
+    """Stands for the worker process dying: no `except Exception` handler sees it."""
+
+
+def _fail_on_call(monkeypatch, name: str, call_number: int, error: BaseException):
+    real = getattr(batch_import, name)
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call_number:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_import, name, failing)
+    return real
+
+
+def _assert_each_badge_imported_once(job: ImportJob, earner, count: int):
+    assert [item.outcome for item in job.items.all()] == [Outcome.IMPORTED] * count
+    entries = BackpackBadge.objects.filter(owner=earner)
+    assert entries.count() == count and {item.badge for item in job.items.all()} == set(entries)
+    assert AuditEntry.objects.filter(action="backpack.badge.imported").count() == count
+    assert not any(item.content for item in job.items.all())
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "_item_done",  # inside the transaction storing the second badge: nothing of it is kept
+        "_item_import",  # between the first badge and the second one
+    ],
+)
+def test_an_import_killed_anywhere_is_completed_by_running_it_again(
+    where, client, earner, award, fetcher, monkeypatch
+):
+    files = [(f"{n}.png", _baked(client, award())) for n in range(3)]
+    real = _fail_on_call(monkeypatch, where, 2, _KilledWorker())
+    client.force_login(earner)
+    client.post(reverse("backpack:batch_import"), {"files": [SimpleUploadedFile(*f) for f in files]})
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.RUNNING  # the worker died: nothing marked it
+    assert [item.outcome for item in job.items.all()] == [Outcome.IMPORTED, Outcome.PENDING, Outcome.PENDING]
+    assert BackpackBadge.objects.filter(owner=earner).count() == 1
+
+    monkeypatch.setattr(batch_import, where, real)
+    assert batch_import.batch_import_run(job.pk, fetcher=fetcher).state == ImportJob.State.DONE
+    _assert_each_badge_imported_once(job, earner, 3)
+
+
+def test_a_run_that_breaks_is_retried_and_goes_on_where_it_stopped(
+    db_tasks, client, earner, award, fetcher, monkeypatch
+):
+    files = [(f"{n}.png", _baked(client, award())) for n in range(3)]
+    _fail_on_call(monkeypatch, "_item_import", 2, RuntimeError("database gone"))
+    client.force_login(earner)
+    client.post(reverse("backpack:batch_import"), {"files": [SimpleUploadedFile(*f) for f in files]})
+    worker_run()
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED and job.items.filter(outcome=Outcome.PENDING).count() == 2
+    assert retries_due_now() == 1
+    worker_run()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.message == "3 imported, 0 already there, 0 refused"
+    _assert_each_badge_imported_once(job, earner, 3)
+
+
+def test_the_database_keeps_one_copy_of_a_badge_per_owner(earner):
+    BackpackBadge.objects.create(owner=earner, source=BackpackBadge.Source.IMPORT, badge_id="urn:uuid:1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BackpackBadge.objects.create(owner=earner, source=BackpackBadge.Source.IMPORT, badge_id="urn:uuid:1")

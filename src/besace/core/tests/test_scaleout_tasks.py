@@ -13,13 +13,11 @@ import pytest
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from besace.core.models import WorkerHeartbeat
 from besace.core.tasks import orphaned_tasks_recover, retried_task
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+from besace.testing.tasks import worker_run
 
 
 @retried_task
@@ -40,33 +38,8 @@ def blocking_task(folder: str) -> str:
     return "released"
 
 
-def _worker_run(worker_id: str = "worker-1") -> None:
-    """What `besace db_worker --batch` does: run every task ready now, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    ).run()
-
-
 def _results():
     return list(DBTaskResult.objects.order_by("enqueued_at"))
-
-
-@pytest.fixture
-def db_tasks(settings, db, monkeypatch):
-    settings.TASKS = DB_TASKS
-    # The worker closes connections between tasks, as requests do; inside a test's transaction that would
-    # close the test's own connection (PostgreSQL).
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-    settings.BESACE_TASK_MAX_ATTEMPTS = 3
-    settings.BESACE_TASK_RETRY_SECONDS = 30
-    settings.BESACE_WORKER_LOST_AFTER_SECONDS = 60
 
 
 def test_failed_task_is_retried_with_exponential_backoff_then_given_up(db_tasks, tmp_path):
@@ -74,7 +47,7 @@ def test_failed_task_is_retried_with_exponential_backoff_then_given_up(db_tasks,
     delays = []
     for attempt in (1, 2, 3):
         before = timezone.now()
-        _worker_run()
+        worker_run()
         results = _results()
         assert [r.status for r in results[:attempt]] == [TaskResultStatus.FAILED] * attempt
         assert "ConnectionError" in results[attempt - 1].exception_class_path
@@ -91,13 +64,13 @@ def test_failed_task_is_retried_with_exponential_backoff_then_given_up(db_tasks,
 def test_retried_task_succeeds_once_the_cause_is_gone(db_tasks, tmp_path):
     marker = tmp_path / "smtp-up"
     flaky_task.enqueue(str(marker))
-    _worker_run()
+    worker_run()
     marker.touch()
     retry = _results()[1]
-    _worker_run()
+    worker_run()
     assert retry.run_after > timezone.now() + timedelta(seconds=25)  # not run before its time
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
-    _worker_run()
+    worker_run()
     result = flaky_task.get_result(str(retry.pk))
     assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == "sent"
 
@@ -119,7 +92,7 @@ def test_tasks_of_a_lost_worker_are_made_ready_again(db_tasks, tmp_path):
     assert DBTaskResult.objects.get(pk=lost.id).status == TaskResultStatus.READY
     assert DBTaskResult.objects.get(pk=busy.id).status == TaskResultStatus.RUNNING
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["live-worker"]
-    _worker_run("worker-2")
+    worker_run("worker-2")
     again = DBTaskResult.objects.get(pk=lost.id)
     assert again.worker_ids == ["lost-worker", "worker-2"]  # both attempts recorded
     assert again.status == TaskResultStatus.FAILED  # ran (and failed: the file is absent), no longer lost

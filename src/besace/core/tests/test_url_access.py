@@ -227,6 +227,7 @@ TARGETS = {
     "issuing:award_job": lambda w: {"public_id": w.award_job.public_id},
     "issuing:award_job_resume": lambda w: {"public_id": w.award_job.public_id},
     "issuing:revoke": lambda w: {"public_id": w.entry.assertion.public_id},
+    "issuing:award_email_resend": lambda w: {"public_id": w.entry.assertion.public_id},
     "backpack:batch_import_progress": lambda w: {"public_id": w.import_job.public_id},
     "backpack:batch_import_status": lambda w: {"public_id": w.import_job.public_id},
     "backpack:badge": lambda w: {"public_id": w.entry.public_id},

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from besace.core.models import AuditEntry
 from besace.issuing import award_jobs, emails, services
-from besace.issuing.models import Assertion, AwardJob
+from besace.issuing.models import Assertion, AwardEmail, AwardJob
 
 ROWS = 300
 BATCH = 100
@@ -203,8 +203,9 @@ def test_the_queries_of_a_batch_do_not_grow_with_its_rows(owner, badge_class, se
 
     one_batch, three_batches = queries_for(BATCH), queries_for(3 * BATCH)
     per_batch = (three_batches - one_batch) / 2
-    # SQLite inserts at most 999 values per statement: 100 assertions take 2 inserts, their audit 1.
-    assert per_batch <= 12, (one_batch, three_batches)
+    # SQLite inserts at most 999 values per statement: 100 assertions take 2 inserts, their audit 1, their
+    # e-mail records 1.
+    assert per_batch <= 13, (one_batch, three_batches)
     assert one_batch <= per_batch + 8
 
 
@@ -245,3 +246,29 @@ def test_others_neither_see_nor_resume_a_job(request, who, login, owner, badge_c
     expected = 404 if who == "outsider" else 302  # anonymous: to the sign-in page
     assert (page.status_code, resume.status_code) == (expected, expected)
     assert AwardJob.objects.get(pk=job.pk).state == "failed"
+
+
+class _EnqueueThenDie:
+    """The e-mail task, as seen by a worker killed right after queuing its `call_number`th batch of e-mails
+    and before noting it: the run that completes the job queues that batch again."""
+
+    def __init__(self, call_number: int):
+        self.calls, self.call_number = 0, call_number
+
+    def enqueue(self, pks):
+        self.calls += 1
+        emails.award_emails_send_task.enqueue(pks)
+        if self.calls == self.call_number:
+            raise _KilledWorker()
+
+
+def test_emails_queued_twice_by_a_killed_worker_go_once_each(upload_and_confirm, monkeypatch, mailoutbox):
+    monkeypatch.setattr(award_jobs, "award_emails_send_task", _EnqueueThenDie(call_number=2))
+    upload_and_confirm()
+    job = AwardJob.objects.get()
+    assert (job.state, job.awarded, job.emails_queued) == ("running", 2 * BATCH, BATCH)
+    assert len(mailoutbox) == 2 * BATCH  # the second batch's e-mails went before the worker died
+    monkeypatch.setattr(award_jobs, "award_emails_send_task", emails.award_emails_send_task)
+    assert award_jobs.award_job_run(job.pk).state == "done"
+    _assert_every_row_awarded_once(job, mailoutbox)  # one e-mail each: the second batch's not sent again
+    assert set(AwardEmail.objects.values_list("status", flat=True)) == {"sent"}
