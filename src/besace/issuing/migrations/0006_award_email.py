@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issuing', '0004_award_job'),
+        ('issuing', '0005_signingkey_private_key_encrypted'),
     ]
 
     operations = [
