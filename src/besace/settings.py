@@ -166,8 +166,11 @@ if CACHE_URL:
 # Hosted assertions' JSON-LD served from the cache (besace.issuing.public_cache): only safe when every
 # process shares the cache, since each forgets what it changes.
 BESACE_CACHE_PUBLIC_DOCUMENTS = env.bool("BESACE_CACHE_PUBLIC_DOCUMENTS", default=bool(CACHE_URL))
-# Uploaded images are read into memory for validation; anything larger is refused before that.
+# Every image kept (uploaded, sent to the APIs, fetched while importing) is read into memory and decoded
+# for validation (besace.core.images): larger files are refused before that, larger images (width x height,
+# times frames) before their pixels are decoded.
 BESACE_MAX_IMAGE_BYTES = env.int("BESACE_MAX_IMAGE_BYTES", default=2 * 1024 * 1024)
+BESACE_MAX_IMAGE_PIXELS = env.int("BESACE_MAX_IMAGE_PIXELS", default=4096 * 4096)
 BESACE_MAX_CSV_BYTES = env.int("BESACE_MAX_CSV_BYTES", default=2 * 1024 * 1024)
 # Imported badges (images, JSON) and every document fetched while verifying one.
 BESACE_MAX_IMPORT_BYTES = env.int("BESACE_MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
