@@ -61,4 +61,3 @@ def test_other_files_are_downloads_that_run_nothing(owner_client):
         assert response["Content-Disposition"].startswith("attachment;"), url
         assert response["X-Content-Type-Options"] == "nosniff", url
         assert "sandbox" in response["Content-Security-Policy"], url
-
