@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",  # its templates, for /sitemap.xml (besace.core.sitemaps)
     "oauth2_provider",
     "django_countries",  # its French country names
+    "ninja",  # its own copy of Swagger UI for the API docs (not a CDN's, which the CSP would block)
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "besace.accounts.middleware.DataProtectionConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -167,8 +169,11 @@ if CACHE_URL:
 # Hosted assertions' JSON-LD served from the cache (besace.issuing.public_cache): only safe when every
 # process shares the cache, since each forgets what it changes.
 BESACE_CACHE_PUBLIC_DOCUMENTS = env.bool("BESACE_CACHE_PUBLIC_DOCUMENTS", default=bool(CACHE_URL))
-# Uploaded images are read into memory for validation; anything larger is refused before that.
+# Every image kept (uploaded, sent to the APIs, fetched while importing) is read into memory and decoded
+# for validation (besace.core.images): larger files are refused before that, larger images (width x height,
+# times frames) before their pixels are decoded.
 BESACE_MAX_IMAGE_BYTES = env.int("BESACE_MAX_IMAGE_BYTES", default=2 * 1024 * 1024)
+BESACE_MAX_IMAGE_PIXELS = env.int("BESACE_MAX_IMAGE_PIXELS", default=4096 * 4096)
 BESACE_MAX_CSV_BYTES = env.int("BESACE_MAX_CSV_BYTES", default=2 * 1024 * 1024)
 # Imported badges (images, JSON) and every document fetched while verifying one.
 BESACE_MAX_IMPORT_BYTES = env.int("BESACE_MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
@@ -298,6 +303,13 @@ def _social_providers() -> dict:
 
 
 SOCIALACCOUNT_PROVIDERS = _social_providers()
+# Where each provider's login form sends the browser (CSP form-action also applies to its redirects).
+_SIGN_IN_ORIGINS = {
+    "google": "https://accounts.google.com",
+    "microsoft": "https://login.microsoftonline.com",
+    "facebook": "https://www.facebook.com",
+    "openid_connect": "https://www.linkedin.com",
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BESACE_BASE_URL.startswith("https")
@@ -316,7 +328,23 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Share links carry unguessable ids: other sites never see Besace's paths.
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"  # the embeddable views opt out one by one (xframe_options_exempt)
+X_FRAME_OPTIONS = "DENY"  # the embeddable views opt out one by one (besace.core.csp.frameable)
+# Content-Security-Policy (django-csp): scripts and styles only from Besace's own static files, never inline,
+# so injected markup cannot run; images also as data: URIs (QR codes) and from the public address.
+# Forms may leave the site only for the sign-in providers configured below (their login redirects) and,
+# on the OAuth consent page, for the client's own redirect URI (besace.connect.views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", BESACE_BASE_URL],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],  # as X_FRAME_OPTIONS
+        "form-action": ["'self'", *(_SIGN_IN_ORIGINS[name] for name in SOCIALACCOUNT_PROVIDERS)],
+    }
+}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload binds the whole registered domain for months and only its owner can submit it to the
     # browsers' list; it stays an explicit choice (SECURE_HSTS_PRELOAD=1), not a default.

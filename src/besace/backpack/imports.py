@@ -4,7 +4,9 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +17,10 @@ from besace.accounts.services import verified_emails
 from besace.backpack.models import BackpackBadge
 from besace.backpack.services import award_mark_accepted
 from besace.core.audit import audit_record
+from besace.core.images import raster_check, svg_check
 from besace.issuing.selectors import assertion_for_badge_id
 from besace.openbadges.errors import OpenBadgesError
-from besace.openbadges.images import bake_badge_image, read_image_payload, sniff_image_type
+from besace.openbadges.images import ImageType, bake_badge_image, read_image_payload, sniff_image_type
 from besace.openbadges.verify.model import (
     CHECK_RECIPIENT,
     Check,
@@ -95,7 +98,7 @@ def badge_import(
             return pushed_badge_accept(entry=existing, user=user)
         raise AlreadyInBackpack(existing)
     pending = pushed_by is not None and user.pushed_badges == user.PushedBadges.ASK
-    image = source.image if source.image is not None else _fetch_image(badge, fetcher)
+    image = _uploaded_image(source.image) if source.image is not None else _fetch_image(badge, fetcher)
     with transaction.atomic():
         entry = BackpackBadge(
             owner=user,
@@ -106,8 +109,7 @@ def badge_import(
             **_verified_fields(result),
         )
         if image is not None:
-            kind = sniff_image_type(image)
-            entry.image.save(f"{entry.public_id}.{kind}", ContentFile(image), save=False)
+            entry.image.save(f"{entry.public_id}.{image.kind}", ContentFile(image.data), save=False)
         entry.save()
         audit_record(
             action="backpack.badge.imported",
@@ -227,20 +229,49 @@ def _content_id(badge: NormalisedBadge) -> str:
     return "sha256:" + hashlib.sha256(badge.original.encode()).hexdigest()
 
 
-def _fetch_image(badge: NormalisedBadge, fetcher: Fetcher) -> bytes | None:
-    """The badge's image, kept so the backpack still shows it if the issuer's site disappears."""
+@dataclass(frozen=True)
+class _Image:
+    data: bytes
+    kind: ImageType
+
+
+def _checked_image(data: bytes) -> _Image | None:
+    """``data`` as an image to keep: None when it is no PNG or SVG (a PDF carrying the badge), and
+    ValidationError when it fails the checks of every image Besace keeps."""
+    kind = sniff_image_type(data)
+    if kind == "png":
+        raster_check(data, {"PNG"})
+    elif kind == "svg":
+        svg_check(data)
+    return _Image(data, kind) if kind else None
+
+
+def _uploaded_image(data: bytes) -> _Image | None:
+    """The badge image the earner sent: refused with the reason, as they can see what they sent."""
+    try:
+        return _checked_image(data)
+    except ValidationError as error:
+        raise ImportRefused(" ".join(error.messages)) from error
+
+
+def _fetch_image(badge: NormalisedBadge, fetcher: Fetcher) -> _Image | None:
+    """The badge's image, kept so the backpack still shows it if the issuer's site disappears; an image
+    that fails the checks is not kept, the badge still is (the earner cannot mend the issuer's image)."""
     url = badge.achievement.image or ""
     if url.startswith("data:"):
-        return _data_uri_image(url)
-    if not url.startswith(("http://", "https://")):
+        data = _data_uri_image(url)
+    elif url.startswith(("http://", "https://")):
+        try:
+            document = fetcher.fetch(url, accept=IMAGE_ACCEPT)
+        except OpenBadgesError:
+            return None
+        data = document.body if document.status == 200 else None
+    else:
         return None
     try:
-        document = fetcher.fetch(url, accept=IMAGE_ACCEPT)
-    except OpenBadgesError:
+        return _checked_image(data) if data else None
+    except ValidationError:
         return None
-    if document.status != 200 or sniff_image_type(document.body) is None:
-        return None
-    return document.body
 
 
 def _data_uri_image(uri: str) -> bytes | None:
@@ -248,10 +279,9 @@ def _data_uri_image(uri: str) -> bytes | None:
     if not header.endswith(";base64") or len(data) > MAX_DATA_URI_CHARS:
         return None
     try:
-        image = base64.b64decode(data, validate=True)
+        return base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
         return None
-    return image if sniff_image_type(image) else None
 
 
 def imported_badge_baked(entry: BackpackBadge) -> tuple[bytes, str] | None:

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from besace import access
 from besace.backpack import organise, selectors, sharing
 from besace.backpack.models import BackpackBadge, EarnerEvidence, Visibility
+from besace.core.framing import embeddable
 from besace.core.responses import file_response
 from besace.verify.presentation import checks_for_display
 
@@ -181,7 +181,7 @@ def badge_public(request, public_id: str):
     return response
 
 
-@xframe_options_exempt  # made to be framed by other sites; every other page still refuses framing
+@embeddable  # made to be framed by other sites; every other page still refuses framing
 @require_safe
 def badge_embed(request, public_id: str):
     """A small card of the badge for other sites' iframes: only what anonymous visitors may see, as the

@@ -1,6 +1,7 @@
 """Pages and endpoints of the OAuth2 server: discovery, client registration, consent, connected apps."""
 
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from besace.connect.services import (
 )
 
 MAX_REGISTRATION_BYTES = 64 * 1024
+_CSP_HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
+_CSP_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
 
 
 def absolute(name: str) -> str:
@@ -121,6 +124,17 @@ class ConsentView(AuthorizationView):
             context["scope_descriptions"] = plain_descriptions(context.get("scopes", []))
         return context
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        # Allow and Deny post here, and the answer redirects to the client: browsers check that redirect
+        # against form-action too. The client's logo comes from its own site.
+        metadata = context.get("client_metadata")
+        response._csp_update = {
+            "form-action": _csp_sources(context.get("redirect_uri")),
+            "img-src": _csp_sources(metadata.logo_uri if metadata else None),
+        }
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         location = response.get("Location", "")
@@ -132,6 +146,22 @@ class ConsentView(AuthorizationView):
                 scopes=form.cleaned_data["scope"].split(),
             )
         return response
+
+
+def _csp_sources(uri: str | None) -> list[str]:
+    """The CSP source matching ``uri``: its origin (https://app.example) or, for a native app's private
+    scheme (com.example.app:/callback, RFC 8252), the scheme; nothing for what a CSP cannot name."""
+    parts = urlsplit(uri or "")
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        try:
+            host, port = parts.hostname or "", parts.port
+        except ValueError:
+            return []
+        host = f"[{host}]" if ":" in host else host
+        source = f"{scheme}://{host}" + (f":{port}" if port else "")
+        return [source] if _CSP_HOST.fullmatch(host) else []
+    return [f"{scheme}:"] if _CSP_SCHEME.fullmatch(scheme) else []
 
 
 @login_required

@@ -31,6 +31,11 @@ def message(request, message_id: str):
     parsed = _parse(path)
     html = parsed.get_body(preferencelist=("html",))
     if html is not None and request.GET.get("format") != "text":
-        return HttpResponse(html.get_content(), content_type="text/html; charset=utf-8")
+        response = HttpResponse(html.get_content(), content_type="text/html; charset=utf-8")
+        # An e-mail is styled inline and shows images from anywhere; it still runs nothing.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; sandbox"
+        )
+        return response
     text = parsed.get_body(preferencelist=("plain",))
     return HttpResponse(text.get_content() if text else "", content_type="text/plain; charset=utf-8")

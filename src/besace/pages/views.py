@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from besace import access
+from besace.core.framing import embeddable
 from besace.core.responses import file_response
 from besace.issuing.models import public_url
 from besace.pages import selectors, services
@@ -256,7 +256,7 @@ def page_unlock(request, public_id: str):
 
 
 @require_safe
-@xframe_options_exempt  # the one page others may frame: it holds no form and no action
+@embeddable  # the one page others may frame: it holds no form and no action
 def page_embed(request, public_id: str):
     page, visible = _page_for_visitor(request, public_id)
     context = _page_context(request, page) if visible else {"page": page, "locked": True}
