@@ -65,6 +65,7 @@ def pushed_badges(request):
 # What the security page calls each audited event; others show under a generic label.
 SECURITY_EVENT_LABELS = {
     "account.signed_up": gettext_lazy("Account created"),
+    "account.consent.accepted": gettext_lazy("Data-protection statement accepted"),
     "account.login.succeeded": gettext_lazy("Signed in"),
     "account.login.failed": gettext_lazy("Failed sign-in (wrong password)"),
     "account.login.locked": gettext_lazy("Sign-in blocked after too many failures"),

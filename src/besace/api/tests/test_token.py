@@ -87,3 +87,28 @@ def test_it_answers_bad_requests_with_oauth_errors(moodle, earner):
         "unsupported_grant_type"
     )
     assert moodle.get("/o/token").status_code == 405
+
+
+def test_one_address_trying_many_accounts_is_throttled(moodle, earner, settings, rate_limit_clock):
+    for n in range(settings.BESACE_LOGIN_FAILURES_PER_ADDRESS):
+        moodle.post(
+            "/o/token", {"username": f"guess{n}@example.org", "password": "x"}, REMOTE_ADDR="192.0.2.3"
+        )
+        rate_limit_clock(minutes=0.1)  # slower than allauth's limit on all sign-ins (30 a minute)
+    blocked = moodle.post(
+        "/o/token", {"username": "earner@example.org", "password": PASSWORD}, REMOTE_ADDR="192.0.2.3"
+    )
+    assert blocked.status_code == 429
+    elsewhere = moodle.post(
+        "/o/token", {"username": "earner@example.org", "password": PASSWORD}, REMOTE_ADDR="192.0.2.4"
+    )
+    assert elsewhere.status_code == 200
+
+
+def test_the_page_and_the_token_endpoint_share_the_account_count(client, moodle, earner, settings):
+    for _ in range(settings.BESACE_LOGIN_FAILURES_PER_ACCOUNT):
+        client.post("/accounts/login/", {"login": "earner@example.org", "password": "x"})
+    assert (
+        moodle.post("/o/token", {"username": "earner@example.org", "password": PASSWORD}).status_code == 429
+    )
+    assert AuditEntry.objects.filter(action="account.login.locked", data__via="api").exists()
