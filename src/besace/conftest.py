@@ -153,3 +153,22 @@ def award(badge_class, owner):
         )
 
     return make
+
+
+@pytest.fixture
+def rate_limit_clock(monkeypatch):
+    """Moves allauth's rate-limit clock forward: `rate_limit_clock(minutes=15)` (the throttles' time only)."""
+    import time
+    from types import SimpleNamespace
+
+    from allauth.core.internal import ratelimit
+
+    offset = 0.0
+    clock = SimpleNamespace(time=lambda: time.time() + offset, monotonic=time.monotonic, sleep=time.sleep)
+    monkeypatch.setattr(ratelimit, "time", clock)
+
+    def advance(*, minutes: float) -> None:
+        nonlocal offset
+        offset += minutes * 60
+
+    return advance

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.microsoft",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.facebook",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,23 @@ ACCOUNT_MAX_EMAIL_ADDRESSES = 10
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Besace] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BESACE_BASE_URL.startswith("https") else "http"
+# Failed sign-ins (login page, Badgr /o/token, two-factor codes) and failed OAuth client authentications
+# are counted per account and per client address; past either limit, sign-in waits (even with the right
+# password) until the oldest failure is this many minutes old. See docs/decisions/007-login-throttling.md.
+BESACE_LOGIN_FAILURES_PER_ACCOUNT = env.int("BESACE_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+BESACE_LOGIN_FAILURES_PER_ADDRESS = env.int("BESACE_LOGIN_FAILURES_PER_ADDRESS", default=30)
+BESACE_LOGIN_LOCKOUT_MINUTES = env.int("BESACE_LOGIN_LOCKOUT_MINUTES", default=15)
+_login_failures = (
+    f"{BESACE_LOGIN_FAILURES_PER_ADDRESS}/{BESACE_LOGIN_LOCKOUT_MINUTES}m/ip,"
+    f"{BESACE_LOGIN_FAILURES_PER_ACCOUNT}/{BESACE_LOGIN_LOCKOUT_MINUTES}m/key"
+)
+ACCOUNT_RATE_LIMITS = {"login_failed": _login_failures, "oauth_client_failed": _login_failures}
+# The client address the throttles count by: behind N reverse proxies, the Nth address from the end of
+# X-Forwarded-For (0: the connection's own address, REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Optional two-factor sign-in: an authenticator app (TOTP) with single-use recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Besace"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_QUERY_EMAIL = True

@@ -1,12 +1,14 @@
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from besace.accounts import services
+from besace.accounts import services, throttling
 from besace.accounts.emails import account_email_send_task, email_to_task_data
 from besace.openbadges.hashing import normalise_email
 
@@ -31,6 +33,33 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         message = self.render_mail(template_prefix, email, ctx | context)
         account_email_send_task.enqueue(email_to_task_data(message))
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth counts failures per address typed; one account with several addresses is one account.
+        return throttling.login_throttle_key(credentials.get("email", credentials.get("username", "")))
+
+    def validation_error(self, code, *args):
+        # Every lockout (password, two-factor code) says how long to wait.
+        if code == "too_many_login_attempts":
+            return forms.ValidationError(throttling.lockout_message(), code=code)
+        return super().validation_error(code, *args)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            services.login_locked_record(
+                login=credentials.get("email", ""),
+                ip=throttling.client_ip(request),
+                via=_via(request),
+                minutes=settings.BESACE_LOGIN_LOCKOUT_MINUTES,
+            )
+            raise
+
+    def authentication_failed(self, request, **credentials) -> None:
+        services.login_failed_record(
+            login=credentials.get("email", ""), ip=throttling.client_ip(request), via=_via(request)
+        )
 
     def clean_email(self, email: str) -> str:
         return normalise_email(super().clean_email(email))
@@ -101,3 +130,8 @@ def forget_claimed_email_unless(request, email: str) -> None:
     stashed = request.session.get("account_verified_email")
     if stashed and normalise_email(stashed) != normalise_email(email or ""):
         get_adapter(request).unstash_verified_email(request)
+
+
+def _via(request) -> str:
+    """Which door a sign-in came through, for the security log: the login page or Badgr's /o/token."""
+    return "api" if request.path == reverse("api_token") else "page"

@@ -1,10 +1,13 @@
 """allauth signals for changes its adapters offer no hook for; each receiver hands over to a service."""
 
 from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount import signals as social_signals
+from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
-from besace.accounts import services
+from besace.accounts import services, throttling
 
 
 @receiver(account_signals.user_signed_up)
@@ -35,3 +38,45 @@ def on_social_account_added(sender, request, sociallogin, **kwargs):
 @receiver(social_signals.social_account_removed)
 def on_social_account_removed(sender, request, socialaccount, **kwargs):
     services.social_account_disconnected_record(user=socialaccount.user, provider=socialaccount.provider)
+
+
+@receiver(account_signals.user_logged_in)
+def on_logged_in(sender, request, user, sociallogin=None, **kwargs):
+    # allauth's signal, not Django's: every way in through the site (password, provider, after the
+    # two-factor step), and not the test client's force_login.
+    method = sociallogin.account.provider if sociallogin else "password"
+    services.login_succeeded_record(user=user, ip=throttling.client_ip(request), method=method)
+
+
+@receiver(auth_signals.user_logged_out)
+def on_logged_out(sender, request, user, **kwargs):
+    if user is not None and user.pk is not None:  # not an account just deleted
+        services.logged_out_record(user=user, ip=throttling.client_ip(request))
+
+
+_TWO_FACTOR_CHANGES = {
+    (mfa_signals.authenticator_added, Authenticator.Type.TOTP): "enabled",
+    (mfa_signals.authenticator_removed, Authenticator.Type.TOTP): "disabled",
+    (mfa_signals.authenticator_reset, Authenticator.Type.RECOVERY_CODES): "recovery_codes.regenerated",
+    (mfa_signals.authenticator_used, Authenticator.Type.RECOVERY_CODES): "recovery_code.used",
+}
+
+
+def _on_authenticator_event(signal, request, user, authenticator, **kwargs):
+    change = _TWO_FACTOR_CHANGES.get((signal, authenticator.type))
+    if change:
+        services.two_factor_changed_record(user=user, change=change, ip=throttling.client_ip(request))
+
+
+for _signal in (
+    mfa_signals.authenticator_added,
+    mfa_signals.authenticator_removed,
+    mfa_signals.authenticator_reset,
+    mfa_signals.authenticator_used,
+):
+    _signal.connect(_on_authenticator_event)
+
+
+@receiver(mfa_signals.authentication_failed)
+def on_two_factor_failed(sender, request, user, authenticator, **kwargs):
+    services.two_factor_changed_record(user=user, change="failed", ip=throttling.client_ip(request))

@@ -1,12 +1,15 @@
 """Writes and reads about accounts: consents, e-mail addresses, language; each change is audited."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from besace.accounts.models import DataProtectionConsent, User
-from besace.core.audit import audit_record
+from besace.core.audit import audit_entries_for, audit_record
 from besace.openbadges.hashing import normalise_email
 
 
@@ -157,3 +160,37 @@ def user_set_pushed_badges(*, user: User, choice: str) -> bool:
     user.save(update_fields=["pushed_badges"])
     audit_record(action="account.pushed_badges.changed", target=user, actor=user, old=old, new=choice)
     return True
+
+
+# --- Sign-in and two-factor events: the account's security log (shown to its owner, accounts.selectors) ---
+
+
+def login_succeeded_record(*, user: User, ip: str, method: str) -> None:
+    audit_record(action="account.login.succeeded", target=user, actor=user, ip=ip, method=method)
+
+
+def login_failed_record(*, login: str, ip: str, via: str) -> None:
+    """A wrong password for `login`; recorded only when it names an account (`via`: page or api)."""
+    user = user_for_verified_email(login) if login else None
+    if user is not None:
+        audit_record(action="account.login.failed", target=user, ip=ip, via=via)
+
+
+def login_locked_record(*, login: str, ip: str, via: str, minutes: int) -> None:
+    """Sign-in refused by the throttle: recorded once per lockout period, however often it is tried."""
+    user = user_for_verified_email(login) if login else None
+    if user is None:
+        return
+    recent = timezone.now() - timedelta(minutes=minutes)
+    if not audit_entries_for(user).filter(action="account.login.locked", created_at__gte=recent).exists():
+        audit_record(action="account.login.locked", target=user, ip=ip, via=via)
+
+
+def logged_out_record(*, user: User, ip: str) -> None:
+    audit_record(action="account.logged_out", target=user, actor=user, ip=ip)
+
+
+def two_factor_changed_record(*, user: User, change: str, ip: str) -> None:
+    """`change`: enabled, disabled, recovery_codes.regenerated, recovery_code.used or failed."""
+    actor = None if change == "failed" else user
+    audit_record(action=f"account.two_factor.{change}", target=user, actor=actor, ip=ip)

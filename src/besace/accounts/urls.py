@@ -10,6 +10,7 @@ urlpatterns = [
     path("delete/", deletion.account_delete_page, name="delete"),
     path("merge/", merge.account_merge_page, name="merge"),
     path("pushed-badges/", views.pushed_badges, name="pushed_badges"),
+    path("security/", views.security, name="security"),
     # allauth's own path and name: this URLconf is included before allauth's, so this view answers.
     path("confirm-email/", email_code.email_code, name="email_code"),
 ]

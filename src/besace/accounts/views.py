@@ -1,14 +1,17 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from besace.accounts.forms import DataProtectionForm, PushedBadgesForm
 from besace.accounts.middleware import CONSENT_SESSION_KEY
+from besace.accounts.selectors import security_events_for
 from besace.accounts.services import consent_record, user_set_language, user_set_pushed_badges
 
 
@@ -57,3 +60,45 @@ def pushed_badges(request):
     else:
         messages.error(request, _("Choose one of the options."))
     return redirect("account_email")
+
+
+# What the security page calls each audited event; others show under a generic label.
+SECURITY_EVENT_LABELS = {
+    "account.signed_up": gettext_lazy("Account created"),
+    "account.consent.accepted": gettext_lazy("Data-protection statement accepted"),
+    "account.login.succeeded": gettext_lazy("Signed in"),
+    "account.login.failed": gettext_lazy("Failed sign-in (wrong password)"),
+    "account.login.locked": gettext_lazy("Sign-in blocked after too many failures"),
+    "account.logged_out": gettext_lazy("Signed out"),
+    "account.password.changed": gettext_lazy("Password changed"),
+    "account.email.added": gettext_lazy("E-mail address added"),
+    "account.email.removed": gettext_lazy("E-mail address removed"),
+    "account.email.verified": gettext_lazy("E-mail address verified"),
+    "account.email.primary_changed": gettext_lazy("Primary e-mail address changed"),
+    "account.two_factor.enabled": gettext_lazy("Two-factor authentication turned on"),
+    "account.two_factor.disabled": gettext_lazy("Two-factor authentication turned off"),
+    "account.two_factor.recovery_codes.regenerated": gettext_lazy("New recovery codes made"),
+    "account.two_factor.recovery_code.used": gettext_lazy("Recovery code used to sign in"),
+    "account.two_factor.failed": gettext_lazy("Wrong two-factor code"),
+    "account.social.connected": gettext_lazy("Sign-in with another service added"),
+    "account.social.disconnected": gettext_lazy("Sign-in with another service removed"),
+    "connect.access.granted": gettext_lazy("App allowed to use your backpack"),
+    "connect.access.revoked": gettext_lazy("App access withdrawn"),
+    "api.token.issued": gettext_lazy("App signed in with your password (Moodle)"),
+}
+
+
+@login_required
+def security(request):
+    """Two-factor sign-in, password, and what happened lately on the account (only this account)."""
+    events = [
+        {
+            "entry": entry,
+            "label": SECURITY_EVENT_LABELS.get(entry.action, _("Other change to your account")),
+            "detail": entry.data.get("email") or entry.data.get("new") or "",
+            "ip": entry.data.get("ip", ""),
+        }
+        for entry in security_events_for(request.user)
+    ]
+    context = {"events": events, "two_factor_enabled": is_mfa_enabled(request.user)}
+    return render(request, "accounts/security.html", context)

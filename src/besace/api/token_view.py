@@ -9,7 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from besace.api.tokens import Throttled, password_token_issue, refresh_token_use, token_response
+from besace.accounts.throttling import lockout_seconds
+from besace.api.tokens import (
+    SecondFactorRequired,
+    Throttled,
+    password_token_issue,
+    refresh_token_use,
+    token_response,
+)
 
 
 def _error(status: int, error: str, description: str) -> JsonResponse:
@@ -26,11 +33,19 @@ def token(request: HttpRequest) -> JsonResponse:
         if not username or not password:
             return _error(400, "invalid_request", "username and password are required.")
         try:
-            issued = password_token_issue(
-                username=username, password=password, ip=request.META.get("REMOTE_ADDR", "")
+            issued = password_token_issue(request=request, username=username, password=password)
+        except Throttled as throttled:
+            response = _error(429, "slow_down", str(throttled))
+            response["Retry-After"] = str(lockout_seconds())
+            return response
+        except SecondFactorRequired:
+            # This grant has no room for a code: such accounts connect through Badge Connect (decision 007).
+            return _error(
+                400,
+                "invalid_grant",
+                "This account signs in with two-factor authentication, which this connection cannot ask "
+                "for. Connect with Badge Connect (Open Badges 2.1) instead.",
             )
-        except Throttled:
-            return _error(429, "slow_down", "Too many failed attempts; try again later.")
         if issued is None:
             return _error(400, "invalid_grant", "Invalid credentials given.")
     elif grant_type == "refresh_token":

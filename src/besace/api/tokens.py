@@ -5,7 +5,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,8 +18,6 @@ from besace.core.audit import audit_record
 ACCESS_LIFETIME = timedelta(days=1)  # as Badgr: expires_in 86400
 REFRESH_LIFETIME = timedelta(days=30)
 SCOPE = "rw:profile rw:backpack"
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -28,34 +28,32 @@ class IssuedToken:
 
 
 class Throttled(Exception):
-    pass
+    """Too many failed sign-ins for this account or from this address (str(): what to tell the client)."""
+
+
+class SecondFactorRequired(Exception):
+    """The password was right, but the account signs in with a second factor this grant cannot carry."""
 
 
 def token_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _failure_key(username: str, ip: str) -> str:
-    return "api-token-failures:" + token_hash(f"{username.strip().lower()}|{ip}")
-
-
-def password_token_issue(*, username: str, password: str, ip: str) -> IssuedToken | None:
+def password_token_issue(*, request, username: str, password: str) -> IssuedToken | None:
     """A new token pair when `username` (any verified address) and `password` match; None otherwise.
 
-    Raises Throttled after MAX_FAILURES failed attempts for the same username and address in the window.
+    Sign-in goes through allauth, as on the login page: failures count against the same per-account and
+    per-address limits (Throttled past them) and are audited on the account.
     """
-    key = _failure_key(username, ip)
-    if cache.get(key, 0) >= MAX_FAILURES:
-        raise Throttled
-    user = user_for_verified_email(username) if username else None
-    if user is None or not user.is_active or not user.check_password(password):
-        cache.add(key, 0, timeout=int(FAILURE_WINDOW.total_seconds()))
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=int(FAILURE_WINDOW.total_seconds()))
+    adapter = get_account_adapter(request)
+    try:
+        user = adapter.authenticate(request, email=username, password=password)
+    except ValidationError as refused:
+        raise Throttled(" ".join(refused.messages)) from None
+    if user is None or not user.is_active or user_for_verified_email(username) != user:
         return None
-    cache.delete(key)
+    if is_mfa_enabled(user):
+        raise SecondFactorRequired
     with transaction.atomic():
         issued = _issue(user)
         audit_record(action="api.token.issued", target=issued.token, actor=user, grant="password")

@@ -214,6 +214,13 @@ def connection_revoke(*, connection: Connection, actor) -> None:
         )
 
 
+def client_authentication_failed_record(*, client_id: str, ip: str) -> None:
+    """A wrong secret for a registered client (unknown client ids name nothing to record)."""
+    application = Application.objects.filter(client_id=client_id).first() if client_id else None
+    if application is not None:
+        audit_record(action="connect.client.authentication_failed", target=application, ip=ip)
+
+
 def token_issued_record(*, token: AccessToken, grant_type: str) -> None:
     connection = Connection.objects.filter(user=token.user, application=token.application).first()
     audit_record(

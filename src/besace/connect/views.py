@@ -1,8 +1,10 @@
 """Pages and endpoints of the OAuth2 server: discovery, client registration, consent, connected apps."""
 
+import base64
+import binascii
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,12 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from oauth2_provider.models import Application
-from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views import AuthorizationView, TokenView
 
+from besace.accounts import throttling
 from besace.connect.models import Connection
 from besace.connect.scopes import OB21_SCOPES, plain_descriptions
 from besace.connect.services import (
     RegistrationError,
+    client_authentication_failed_record,
     client_register,
     client_registration_response,
     connection_grant,
@@ -103,6 +107,36 @@ def register(request: HttpRequest) -> JsonResponse:
     except RegistrationError as error:
         return _registration_error(400, error.error, error.description)
     return JsonResponse(client_registration_response(client), status=201)
+
+
+def _client_id(request: HttpRequest) -> str:
+    """The client a token request names: HTTP Basic (RFC 6749 2.3.1, form-encoded) or the body."""
+    scheme, _space, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            return unquote_plus(base64.b64decode(credentials, validate=True).decode().partition(":")[0])
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+    return request.POST.get("client_id", "")
+
+
+class ThrottledTokenView(TokenView):
+    """The toolkit's token endpoint, refusing a client (or an address) after too many failed client
+    authentications, as sign-ins are refused (besace.accounts.throttling)."""
+
+    def post(self, request, *args, **kwargs):
+        client_id = _client_id(request)
+        if throttling.oauth_client_locked(request, client_id=client_id):
+            response = JsonResponse(
+                {"error": "slow_down", "error_description": throttling.lockout_message()}, status=429
+            )
+            response["Retry-After"] = str(throttling.lockout_seconds())
+            return response
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 401:  # invalid_client: unknown client or wrong secret
+            throttling.oauth_client_failure_count(request, client_id=client_id)
+            client_authentication_failed_record(client_id=client_id, ip=throttling.client_ip(request))
+        return response
 
 
 class ConsentView(AuthorizationView):

@@ -36,7 +36,7 @@ def test_it_signs_up_without_a_code_when_the_address_is_the_claimed_one(client, 
         ("earner@example.org", True, True)
     ]
     assert mailoutbox == []
-    assert actions_for(user) == ["account.consent.accepted", "account.signed_up"]
+    assert actions_for(user) == ["account.consent.accepted", "account.signed_up", "account.login.succeeded"]
 
 
 def test_it_asks_for_a_code_when_the_address_is_another(client, stash, signup, mailoutbox):

@@ -75,13 +75,19 @@ def test_it_only_asks_for_confirmation_on_get(client, make_user):
     assert "_auth_user_id" in client.session
 
 
-def test_it_audits_nothing_on_login(client, make_user):
-    # Logging in changes no data; the audit log is for state changes.
+def test_it_audits_the_login_on_the_account_only(client, make_user):
+    # A sign-in is a security event of the account (shown to its owner), not a change of anything else.
     from besace.core.models import AuditEntry
 
-    make_user("ada@example.org", password=PASSWORD)
+    ada = make_user("ada@example.org", password=PASSWORD)
     before = AuditEntry.objects.count()
 
     client.post("/accounts/login/", {"login": "ada@example.org", "password": PASSWORD})
 
-    assert AuditEntry.objects.count() == before
+    entry = AuditEntry.objects.get(action="account.login.succeeded")
+    assert AuditEntry.objects.count() == before + 1
+    assert (entry.target_id, entry.actor, entry.data) == (
+        str(ada.pk),
+        ada,
+        {"ip": "127.0.0.1", "method": "password"},
+    )

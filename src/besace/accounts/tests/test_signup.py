@@ -69,7 +69,12 @@ def test_it_audits_the_signup_the_consent_and_the_verification(client, signup, m
     client.post("/accounts/confirm-email/", {"code": last_code(mailoutbox, "ada@example.org")})
 
     user = User.objects.get(email="ada@example.org")
-    assert actions_for(user) == ["account.consent.accepted", "account.signed_up", "account.email.verified"]
+    assert actions_for(user) == [
+        "account.consent.accepted",
+        "account.signed_up",
+        "account.email.verified",
+        "account.login.succeeded",
+    ]
 
 
 def test_it_refuses_a_weak_password_with_a_message(client, db):

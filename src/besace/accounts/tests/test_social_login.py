@@ -173,7 +173,7 @@ def test_it_signs_up_a_new_person_with_a_verified_google_address(client, servers
         ("ada@example.org", True, True)
     ]
     assert SocialAccount.objects.get(user=ada).provider == "google"
-    assert actions_for(ada) == ["account.signed_up"]
+    assert actions_for(ada) == ["account.signed_up", "account.login.succeeded"]
 
 
 def test_it_asks_a_new_social_person_for_consent_before_anything_else(client, servers, settings):
@@ -188,7 +188,7 @@ def test_it_asks_a_new_social_person_for_consent_before_anything_else(client, se
     assert accepted.url == "/backpack/"
     consent = DataProtectionConsent.objects.get(user=ada)
     assert consent.version == settings.BESACE_DATA_PROTECTION_VERSION
-    assert actions_for(ada) == ["account.signed_up", "account.consent.accepted"]
+    assert actions_for(ada) == ["account.signed_up", "account.login.succeeded", "account.consent.accepted"]
     assert client.get("/backpack/").status_code == 200
 
 
@@ -249,7 +249,7 @@ def test_it_signs_into_the_account_with_the_same_verified_address(client, server
     assert SocialAccount.objects.get(provider="google").user == ada  # connected: next time by the uid
     ada.refresh_from_db()
     assert ada.check_password(PASSWORD)
-    assert actions_for(ada)[-1] == "account.social.connected"
+    assert actions_for(ada)[-2:] == ["account.social.connected", "account.login.succeeded"]
 
 
 def test_it_signs_into_the_account_by_a_secondary_verified_address(client, servers, make_user):

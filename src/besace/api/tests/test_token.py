@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 
 from besace.api.models import ApiToken
-from besace.api.tokens import MAX_FAILURES, token_hash
+from besace.api.tokens import token_hash
 from besace.core.models import AuditEntry
 
 from .conftest import PASSWORD
@@ -38,21 +38,28 @@ def test_it_refuses_a_wrong_password_like_badgr(moodle, earner):
     assert not ApiToken.objects.exists()
 
 
-def test_it_throttles_repeated_failures(moodle, earner):
-    for _ in range(MAX_FAILURES):
+def test_it_throttles_repeated_failures_with_a_clear_429(moodle, earner, settings):
+    for _ in range(settings.BESACE_LOGIN_FAILURES_PER_ACCOUNT):
         assert moodle.post("/o/token", {"username": "earner@example.org", "password": "x"}).status_code == 400
     blocked = moodle.post("/o/token", {"username": "Earner@example.org", "password": PASSWORD})
-    assert blocked.status_code == 429 and blocked.json()["error"]
+    assert blocked.status_code == 429 and blocked.json()["error"] == "slow_down"
+    assert "Wait 15 minutes" in blocked.json()["error_description"]
+    assert blocked["Retry-After"] == str(15 * 60)
+    assert not ApiToken.objects.exists()  # the right password during the lockout gets nothing
     assert moodle.post("/o/token", {"username": "other@example.org", "password": "x"}).status_code == 400
 
 
-def test_a_success_resets_the_failure_count(moodle, earner):
-    for _ in range(MAX_FAILURES - 1):
+def test_a_success_takes_back_only_its_own_attempt(moodle, earner, settings):
+    # allauth's rule: a success does not wipe earlier failures, or an attacker who also holds a valid
+    # account could reset the count between guesses.
+    limit = settings.BESACE_LOGIN_FAILURES_PER_ACCOUNT
+    for _ in range(limit - 1):
         moodle.post("/o/token", {"username": "earner@example.org", "password": "x"})
     assert (
         moodle.post("/o/token", {"username": "earner@example.org", "password": PASSWORD}).status_code == 200
     )
     assert moodle.post("/o/token", {"username": "earner@example.org", "password": "x"}).status_code == 400
+    assert moodle.post("/o/token", {"username": "earner@example.org", "password": "x"}).status_code == 429
 
 
 def test_it_refreshes_and_rotates_the_pair(moodle, earner):
@@ -80,3 +87,28 @@ def test_it_answers_bad_requests_with_oauth_errors(moodle, earner):
         "unsupported_grant_type"
     )
     assert moodle.get("/o/token").status_code == 405
+
+
+def test_one_address_trying_many_accounts_is_throttled(moodle, earner, settings, rate_limit_clock):
+    for n in range(settings.BESACE_LOGIN_FAILURES_PER_ADDRESS):
+        moodle.post(
+            "/o/token", {"username": f"guess{n}@example.org", "password": "x"}, REMOTE_ADDR="192.0.2.3"
+        )
+        rate_limit_clock(minutes=0.1)  # slower than allauth's limit on all sign-ins (30 a minute)
+    blocked = moodle.post(
+        "/o/token", {"username": "earner@example.org", "password": PASSWORD}, REMOTE_ADDR="192.0.2.3"
+    )
+    assert blocked.status_code == 429
+    elsewhere = moodle.post(
+        "/o/token", {"username": "earner@example.org", "password": PASSWORD}, REMOTE_ADDR="192.0.2.4"
+    )
+    assert elsewhere.status_code == 200
+
+
+def test_the_page_and_the_token_endpoint_share_the_account_count(client, moodle, earner, settings):
+    for _ in range(settings.BESACE_LOGIN_FAILURES_PER_ACCOUNT):
+        client.post("/accounts/login/", {"login": "earner@example.org", "password": "x"})
+    assert (
+        moodle.post("/o/token", {"username": "earner@example.org", "password": PASSWORD}).status_code == 429
+    )
+    assert AuditEntry.objects.filter(action="account.login.locked", data__via="api").exists()

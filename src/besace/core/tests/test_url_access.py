@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oauth2_provider.models import Application
 
@@ -170,7 +170,9 @@ def _seed(make_user, email: str, settings, third) -> World:
     )
     return World(
         user=user,
-        token=password_token_issue(username=email, password=PASSWORD, ip="127.0.0.1").access_token,
+        token=password_token_issue(
+            request=RequestFactory().post("/o/token"), username=email, password=PASSWORD
+        ).access_token,
         issuer=issuer,
         badge_class=badge_class,
         entry=entry,
