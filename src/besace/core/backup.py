@@ -78,7 +78,7 @@ def backed_up_rows(model: type[models.Model]) -> models.QuerySet:
     if model._meta.label_lower == "django_tasks_database.dbtaskresult":
         # Queued and running tasks (e-mails not sent yet, bulk awards) go on after a restore; finished
         # ones are only a log.
-        rows = rows.exclude(pk__in=model._base_manager.finished().values("pk"))
+        rows = rows.exclude(pk__in=model.objects.finished().values("pk"))
     natural_references = [
         f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model in NATURAL_KEY_MODELS
     ]

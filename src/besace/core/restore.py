@@ -56,6 +56,13 @@ def _sha256(handle) -> str:
     return digest.hexdigest()
 
 
+READ_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError)
+
+
+def _unreadable(path: Path, error: Exception) -> BackupError:
+    return BackupError(f"{path} is not a complete, readable Besace backup ({error}).")
+
+
 def _members(path: Path):
     """The archive's members, each with a readable file, in order; a damaged archive is a BackupError."""
     try:
@@ -64,8 +71,8 @@ def _members(path: Path):
                 if not member.isfile():
                     raise BackupError(f"{path}: unexpected entry {member.name!r}, not a Besace backup.")
                 yield member, archive.extractfile(member)
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        raise BackupError(f"{path} is not a complete, readable Besace backup ({error}).") from error
+    except READ_ERRORS as error:
+        raise _unreadable(path, error) from error
 
 
 def _model(label: object) -> type[models.Model]:
@@ -80,7 +87,9 @@ def _model(label: object) -> type[models.Model]:
 
 def _manifest(data: bytes | None) -> dict:
     if data is None:
-        raise BackupError("The archive has no manifest: it is not a Besace backup, or it was cut short.")
+        raise BackupError(
+            "The archive has no manifest: it is not a Besace backup, or it was cut short or damaged."
+        )
     try:
         manifest = json.loads(data)
         if manifest.get("format") != FORMAT:
@@ -106,15 +115,18 @@ def archive_check(path: Path) -> dict:
     """Read the whole archive and return its manifest once every member matches its SHA-256 there."""
     digests: dict[str, str] = {}
     manifest_data = None
-    for member, handle in _members(path):
-        if member.name in digests or (member.name == MANIFEST and manifest_data is not None):
-            raise BackupError(f"{path}: {member.name} is in the archive twice.")
-        if member.name == MANIFEST:
-            if member.size > MAX_MANIFEST_BYTES:
-                raise BackupError(f"{path}: the manifest is too large to be a Besace backup's.")
-            manifest_data = handle.read()
-        else:
-            digests[member.name] = _sha256(handle)
+    try:
+        for member, handle in _members(path):
+            if member.name in digests or (member.name == MANIFEST and manifest_data is not None):
+                raise BackupError(f"{path}: {member.name} is in the archive twice.")
+            if member.name == MANIFEST:
+                if member.size > MAX_MANIFEST_BYTES:
+                    raise BackupError(f"{path}: the manifest is too large to be a Besace backup's.")
+                manifest_data = handle.read()
+            else:
+                digests[member.name] = _sha256(handle)
+    except READ_ERRORS as error:  # raised while reading a member
+        raise _unreadable(path, error) from error
     manifest = _manifest(manifest_data)
     expected = {entry["member"]: entry["sha256"] for entry in manifest["models"]}
     expected.update({FILES_DIR + entry["name"]: entry["sha256"] for entry in manifest["files"]})
