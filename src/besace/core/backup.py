@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import Storage, default_storage
@@ -218,9 +219,14 @@ def site_backup(*, output: Path, storage: Storage = default_storage) -> BackupSu
                 written = _write_rows(archive, serializer)
             files = []
             for name in stored_file_names(storage):
-                with storage.open(name, "rb") as handle:
+                try:
+                    handle, size = storage.open(name, "rb"), storage.size(name)
+                except Exception:
+                    if storage.exists(name):
+                        raise
+                    continue  # deleted since it was listed
+                with handle:
                     reader = _HashingReader(handle)
-                    size = storage.size(name)
                     _add(archive, FILES_DIR + name, reader, size)
                 files.append({"name": name, "size": size, "sha256": reader.sha256.hexdigest()})
             stored = {entry["name"] for entry in files}
@@ -231,6 +237,8 @@ def site_backup(*, output: Path, storage: Storage = default_storage) -> BackupSu
                 "besace_version": version("besace"),
                 "created_at": created_at.isoformat(),
                 "database": connection.vendor,
+                # Hosted awards and signed ones name this address: a site restored elsewhere needs it too.
+                "base_url": settings.BESACE_BASE_URL,
                 "migrations": migrations,
                 "models": written,
                 "files": files,

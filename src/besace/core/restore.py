@@ -104,6 +104,8 @@ def _manifest(data: bytes | None) -> dict:
                 raise BackupError(f"The manifest's entry for {entry['model']} is inconsistent.")
         for entry in manifest["files"]:
             validate_file_name(entry["name"], allow_relative_path=True)
+        for key in ("besace_version", "created_at", "database"):
+            str(manifest[key])
         if not isinstance(manifest["migrations"], dict):
             raise BackupError("The manifest's migration state is unreadable.")
     except (ValueError, KeyError, TypeError, AttributeError, SuspiciousFileOperation) as error:

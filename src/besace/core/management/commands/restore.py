@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -32,6 +33,14 @@ class Command(BaseCommand):
                 f"Archive checked: made by Besace {manifest['besace_version']} on {manifest['created_at']} "
                 f"from {manifest['database']}."
             )
+            if manifest.get("base_url", settings.BESACE_BASE_URL) != settings.BESACE_BASE_URL:
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"The archive's site was at {manifest['base_url']}, this one is at "
+                        f"{settings.BESACE_BASE_URL} (BESACE_BASE_URL): its awards name the old address, and "
+                        "verify only where that address leads."
+                    )
+                )
             # Checked before `migrate` too: a database that is not empty is left as it is.
             database_empty_check(force=force)
             empty = database_is_empty()
@@ -52,4 +61,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{summary.files_stored:>9}  stored files ({summary.files_unchanged} already there, unchanged)"
         )
-        self.stdout.write(self.style.SUCCESS(f"Site restored from {archive}. Everyone signs in again."))
+        self.stdout.write(self.style.SUCCESS(f"Site restored from {archive}."))
