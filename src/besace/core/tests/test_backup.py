@@ -161,9 +161,9 @@ def backup(tmp_path) -> Path:
 
 
 def restore(archive: Path, *args: str) -> str:
-    out = io.StringIO()
-    call_command("restore", str(archive), *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("restore", str(archive), *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
 
 
 def empty_database_and_storage(settings, tmp_path) -> None:
@@ -242,12 +242,15 @@ def test_it_refuses_a_database_that_is_not_empty(site, tmp_path):
     assert row_counts() == before
 
 
-def test_force_replaces_what_the_database_holds(site, tmp_path, award):
+def test_force_replaces_what_the_database_holds(site, tmp_path, award, settings):
     archive = backup(tmp_path)
     before = row_counts()
     award("later@example.org")
     assert row_counts() != before
-    assert "every row" in restore(archive, "--force")
+    settings.BESACE_BASE_URL = "https://elsewhere.example"
+    output = restore(archive, "--force")
+    assert "every row" in output
+    assert "was at http://testserver, this one is at https://elsewhere.example" in output
     assert row_counts() == before | {label: 0 for label in SKIPPED_MODELS if label in before}
 
 
