@@ -80,8 +80,11 @@ def backed_up_rows(model: type[models.Model]) -> models.QuerySet:
         # Queued and running tasks (e-mails not sent yet, bulk awards) go on after a restore; finished
         # ones are only a log.
         rows = rows.exclude(pk__in=model.objects.finished().values("pk"))
+    # A permission's natural key holds its content type's.
     natural_references = [
-        f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model in NATURAL_KEY_MODELS
+        f"{f.name}__content_type" if f.related_model is Permission else f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model in NATURAL_KEY_MODELS
     ]
     return rows.select_related(*natural_references) if natural_references else rows
 

@@ -104,9 +104,14 @@ def _manifest(data: bytes | None) -> dict:
                 raise BackupError(f"The manifest's entry for {entry['model']} is inconsistent.")
         for entry in manifest["files"]:
             validate_file_name(entry["name"], allow_relative_path=True)
-        for key in ("besace_version", "created_at", "database"):
-            str(manifest[key])
-        if not isinstance(manifest["migrations"], dict):
+        missing = [key for key in ("besace_version", "created_at", "database") if key not in manifest]
+        if missing:
+            raise BackupError(f"The archive's manifest lacks {', '.join(missing)}.")
+        migrations = manifest["migrations"]
+        if not isinstance(migrations, dict) or not all(
+            isinstance(names, list) and all(isinstance(name, str) for name in names)
+            for names in migrations.values()
+        ):
             raise BackupError("The manifest's migration state is unreadable.")
     except (ValueError, KeyError, TypeError, AttributeError, SuspiciousFileOperation) as error:
         raise BackupError(f"The archive's manifest is unreadable ({error!r}).") from error
