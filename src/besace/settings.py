@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "besace.profiles",
     "besace.gallery",
     "besace.pages",
+    "besace.help",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

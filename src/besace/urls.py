@@ -39,6 +39,7 @@ urlpatterns = [
     path("gallery/", include("besace.gallery.urls")),
     path("social/", include("besace.social.urls")),
     path("verify/", verify_page, name="verify"),
+    path("help/", include("besace.help.urls")),
     path("api/", api.urls),
     path("o/token", api_token, name="api_token"),  # Badgr-compatible (Moodle OBv2.0 backpack)
     path("v2/", badgr_api.urls),

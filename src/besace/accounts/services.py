@@ -162,6 +162,17 @@ def user_set_pushed_badges(*, user: User, choice: str) -> bool:
     return True
 
 
+def user_active_set(*, user: User, active: bool, actor) -> bool:
+    """Let an account sign in again, or stop it (site operators): an inactive account's sessions and API
+    tokens stop working at once. Returns whether it changed."""
+    if user.is_active == active:
+        return False
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(action="account.reactivated" if active else "account.deactivated", target=user, actor=actor)
+    return True
+
+
 # --- Sign-in and two-factor events: the account's security log (shown to its owner, accounts.selectors) ---
 
 

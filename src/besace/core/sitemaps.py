@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from besace import access
 from besace.backpack.models import BackpackBadge
 from besace.gallery.models import GalleryBadgeClass
+from besace.help.topics import TOPICS, url_name
 
 ANONYMOUS = None  # the access policy's "not signed in"
 
@@ -47,7 +48,16 @@ class StaticSitemap(PublicSitemap):
     """The entry points anyone may browse."""
 
     def items(self) -> list[str]:
-        return ["home", "gallery:badges", "gallery:pages", "gallery:profiles", "gallery:map", "verify"]
+        return [
+            "home",
+            "gallery:badges",
+            "gallery:pages",
+            "gallery:profiles",
+            "gallery:map",
+            "verify",
+            "help:index",
+            *(f"help:{url_name(topic)}" for topic in TOPICS),
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)
