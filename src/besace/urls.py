@@ -54,3 +54,5 @@ if settings.DEBUG:
 
     urlpatterns += [path("dev/mail/", include("besace.devmail.urls"))]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = core_views.bad_request

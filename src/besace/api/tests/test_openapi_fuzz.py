@@ -119,7 +119,6 @@ def fuzz_user(make_user, award):
 def _fuzz_test(namespace: str):
     schema = schemathesis.openapi.from_wsgi(reverse(f"{namespace}:openapi-json"), get_wsgi_application())
     if namespace in TOKEN_OF_API:
-
         # Schemathesis also sends each request without it, and with a wrong one: both must get a 401.
         @schema.auth(refresh_interval=None)
         class BearerAuth:
