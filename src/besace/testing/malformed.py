@@ -2,7 +2,7 @@
 
 Each item is bytes as an attacker or a broken tool would send them: truncated and bombed PNGs, SVGs with
 entity tricks, JSON nested 100,000 deep, invalid UTF-8, 10 MB strings, forged JWS, ZIP bombs... The tests
-run every item through every import path (``besace/backpack/tests/test_malformed_corpus.py``). Items are
+run every item through every import path (``besace/testing/tests/test_malformed_corpus.py``). Items are
 made once per process: the large ones take a moment.
 """
 

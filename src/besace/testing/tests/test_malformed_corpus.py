@@ -1,5 +1,6 @@
-"""Every item of the malformed-input corpus through every import path, end to end: a clear refusal
-(4xx with a JSON message from APIs, a form error on pages), never a 5xx, and not one row written.
+"""Every item of the malformed-input corpus (besace.testing.malformed) through every import path, end
+to end: a clear refusal (4xx with a JSON message from APIs, a form error on pages), never a 5xx, and not
+one row written.
 
 URL imports fetch from a real HTTP server on loopback, through Besace's own fetcher (size caps,
 timeouts, content types included).
