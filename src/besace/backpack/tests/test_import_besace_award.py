@@ -55,4 +55,3 @@ def test_an_award_an_app_sent_stays_pending_until_the_earner_accepts_it(earner, 
     assertion.refresh_from_db()
     assert assertion.recipient_state == assertion.RecipientState.ACCEPTED
     assert not pending_assertions(earner).exists()
-
