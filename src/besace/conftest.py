@@ -1,7 +1,9 @@
 """Shared fixtures: an issuer with an owner, an editor, an awarder and an outsider; badge classes."""
 
+import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -13,6 +15,21 @@ from besace.issuing import services
 from besace.issuing.models import IssuerStaff
 from besace.testing.mail import flaky_mail_server  # noqa: F401 (a fixture for every app's tests)
 from besace.testing.tasks import db_tasks  # noqa: F401 (a fixture for every app's tests)
+
+# Property-based tests: the same examples on every run (a failure in CI reproduces anywhere), without
+# deadlines (two cores shared by parallel jobs make timings noisy). HYPOTHESIS_PROFILE=thorough hunts
+# with new random examples, twenty times as many.
+hypothesis.settings.register_profile(
+    "besace",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+hypothesis.settings.register_profile(
+    "thorough", hypothesis.settings.get_profile("besace"), derandomize=False, max_examples=2000
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "besace"))
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 

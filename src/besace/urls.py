@@ -52,3 +52,5 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path("dev/mail/", include("besace.devmail.urls"))]
+
+handler400 = core_views.bad_request

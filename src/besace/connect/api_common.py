@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
@@ -211,3 +212,8 @@ def error_handlers_install(api: NinjaAPI, answer: ErrorAnswer, codes: dict[str, 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
         return answer(request, exc.status_code, codes["bad_request"], str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return answer(request, 413, codes["bad_request"], f"The request body is larger than {limit} bytes.")

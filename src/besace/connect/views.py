@@ -100,7 +100,10 @@ def register(request: HttpRequest) -> JsonResponse:
         return _registration_error(400, "invalid_client_metadata", "The registration request is too large.")
     try:
         metadata = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (
+        ValueError,
+        RecursionError,
+    ):  # RecursionError: nested too deep; UnicodeDecodeError is a ValueError
         return _registration_error(400, "invalid_client_metadata", "The request body is not JSON.")
     try:
         client = client_register(metadata=metadata, ip=ip)

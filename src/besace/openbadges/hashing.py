@@ -10,12 +10,14 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from .errors import OpenBadgesError
+
 _DIGESTS = {"sha256": hashlib.sha256, "md5": hashlib.md5}
 
 
 def hash_identity(identity: str, salt: str) -> str:
     """Return the OB 2.0 sha256 identity hash of ``identity`` salted with ``salt``."""
-    return "sha256$" + hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
+    return "sha256$" + hashlib.sha256(_utf8(identity + salt)).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -47,14 +49,24 @@ def identity_matches(identity_object: Mapping[str, Any], email: str) -> bool:
     if not separator or digest is None or not isinstance(salt, str):
         return False
     candidates = {normalise_email(email), email.strip(), email}
-    return any(
-        # Bytes, because compare_digest refuses non-ASCII str and the hash is untrusted.
-        hmac.compare_digest(
-            digest((candidate + salt).encode("utf-8")).hexdigest().encode("ascii"),
-            expected.lower().encode("utf-8"),
+    try:
+        return any(
+            # Bytes, because compare_digest refuses non-ASCII str and the hash is untrusted.
+            hmac.compare_digest(
+                digest(_utf8(candidate + salt)).hexdigest().encode("ascii"), _utf8(expected.lower())
+            )
+            for candidate in candidates
         )
-        for candidate in candidates
-    )
+    except OpenBadgesError:
+        return False  # no issuer could have hashed a lone surrogate: it is no one's address
+
+
+def _utf8(text: str) -> bytes:
+    # JSON's "\ud800" is a lone surrogate: a Python str, yet no UTF-8 (the bytes every hash is over).
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise OpenBadgesError("the text holds a lone surrogate, which cannot be encoded") from error
 
 
 def _is_true(value: object) -> bool:

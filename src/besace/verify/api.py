@@ -95,7 +95,7 @@ def _read_request(request: HttpRequest) -> tuple[BadgeInput, str | None]:
         raise BadInput("send multipart/form-data with 'file', or application/json with 'url' or 'credential'")
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise BadInput(f"the body is not valid JSON: {error}") from error
     if not isinstance(body, dict):
         raise BadInput("the body must be a JSON object with 'url' or 'credential'")

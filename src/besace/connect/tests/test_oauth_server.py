@@ -67,7 +67,7 @@ def test_unusable_metadata_is_refused_with_the_rfc_7591_error(app_client, db, ch
     assert not Application.objects.exists()
 
 
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"text"'])
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"text"', "[" * 10_000, b"\xff"])
 def test_a_body_that_is_not_a_json_object_is_refused(app_client, db, body):
     response = app_client.post("/oauth/register", body, content_type="application/json")
     assert response.status_code == 400 and response.json()["error"] == "invalid_client_metadata"

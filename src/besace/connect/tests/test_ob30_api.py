@@ -175,3 +175,9 @@ def test_a_name_with_control_characters_is_refused(app_client, holder, token):
     assert response.status_code == 400
     holder.refresh_from_db()
     assert "\x00" not in holder.first_name + holder.last_name
+
+
+def test_a_body_over_the_upload_limit_is_a_413_status_info(app_client, token, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = app_client.post("/ims/ob/v3p0/credentials", "x" * 2000, content_type="text/plain", **token)
+    assert response.status_code == 413 and "larger than 1000 bytes" in response.json()["imsx_description"]

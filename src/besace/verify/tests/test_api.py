@@ -125,3 +125,14 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_it_answers_400_for_json_nested_deeper_than_python_can_read(client):
+    response = client.post("/api/verify", data="[" * 100_000, content_type="application/json")
+    assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
+
+
+def test_it_answers_413_in_json_for_a_body_over_the_upload_limit(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = _post_json(client, {"credential": "x" * 2000})
+    assert response.status_code == 413 and "larger than 1000 bytes" in response.json()["error"]
