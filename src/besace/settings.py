@@ -197,6 +197,8 @@ if BESACE_TASKS == "rq":
         raise ImproperlyConfigured("BESACE_TASKS=rq needs REDIS_URL.")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # `besace rqworker default` runs django-tasks' jobs, and runs again those of a worker that died.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "besace.core.rq_worker.Worker"}
 # Failed tasks run again after this many seconds, then twice that, ..., at most this many times in all;
 # a db_worker silent for this long is taken as dead and its running tasks are run again.
 BESACE_TASK_MAX_ATTEMPTS = env.int("BESACE_TASK_MAX_ATTEMPTS", default=5)
