@@ -8,7 +8,7 @@ this mix, in turn:
 - the public assertion as JSON-LD (verifiers) and as HTML page, badge class pages, gallery searches;
 - an earner signing in with the login form, then their backpack pages (and signing out);
 - the Badgr API with a bearer token (the backpack listing);
-- an award by the issuer through the API, and the earner importing it by URL into their backpack (the
+- an award by the issuer through the API, and its recipient importing it by URL into their backpack (the
   import verifies it, fetching the hosted assertion from the same server: loopback is allowed for that).
 
 Any 5xx, unexpected status or connection error is an error: the run fails if there is one. Every 10 s the
@@ -42,6 +42,9 @@ BIN = Path(sys.executable).parent
 WORKERS = 2
 SAMPLE_EVERY = 10.0
 ISSUER_EMAIL, EARNER_EMAIL, PASSWORD = "issuer@demo.besace.test", "earner@demo.besace.test", "besace-demo"
+# Receives and imports the awards made during the run: the backpack the earner browses keeps its size, so
+# that the work per request stays the same from start to end and memory growth means a leak.
+IMPORTER_EMAIL = "importer@soak.besace.test"
 GALLERY_QUERIES = ["?keywords=python", "?name=equipe", "?issuer=demo", "?tag=python", "?sort=name", ""]
 
 
@@ -52,14 +55,19 @@ def seed(awards: int) -> None:
     import django
 
     django.setup()
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from besace.accounts.services import consent_record
     from besace.issuing import services
     from besace.issuing.models import Assertion, BadgeClass
 
     call_command("migrate", verbosity=0)
     call_command("demo", stdout=open(os.devnull, "w"))
+    importer = get_user_model().objects.create_user(email=IMPORTER_EMAIL, password=PASSWORD)
+    EmailAddress.objects.create(user=importer, email=IMPORTER_EMAIL, verified=True, primary=True)
+    consent_record(user=importer)
     badge_class = BadgeClass.objects.order_by("pk").first()
     owner = get_user_model().objects.get(email=ISSUER_EMAIL)
     for number in range(awards):
@@ -183,13 +191,13 @@ def _browse_backpack(client: Client) -> None:
     )
 
 
-def _award_and_import(client: Client, issuer_token: str, earner_token: str, badge_class: str) -> None:
+def _award_and_import(client: Client, issuer_token: str, importer_token: str, badge_class: str) -> None:
     created = client.call(
         "award (API)",
         "POST",
         f"/v2/badgeclasses/{badge_class}/assertions",
         expected=(201,),
-        json={"recipient": {"identity": EARNER_EMAIL, "type": "email"}},
+        json={"recipient": {"identity": IMPORTER_EMAIL, "type": "email"}},
         headers={"Authorization": f"Bearer {issuer_token}"},
     )
     if created is None:
@@ -200,12 +208,13 @@ def _award_and_import(client: Client, issuer_token: str, earner_token: str, badg
         "/v2/backpack/import",
         expected=(201,),
         json={"url": created.json()["result"][0]["openBadgeId"]},
-        headers={"Authorization": f"Bearer {earner_token}"},
+        headers={"Authorization": f"Bearer {importer_token}"},
     )
 
 
 def drive(client: Client, ids: dict, seconds: float, on_tick) -> None:
     issuer_token, earner_token = _token(client, ISSUER_EMAIL), _token(client, EARNER_EMAIL)
+    importer_token = _token(client, IMPORTER_EMAIL)
     api_badge_class = ids["badge_classes"][0]
     shuffle = random.Random(7)
     deadline = time.monotonic() + seconds
@@ -233,7 +242,7 @@ def drive(client: Client, ids: dict, seconds: float, on_tick) -> None:
         if turn % 3 == 0:
             _browse_backpack(client)
         if turn % 5 == 0:
-            _award_and_import(client, issuer_token, earner_token, api_badge_class)
+            _award_and_import(client, issuer_token, importer_token, api_badge_class)
         turn += 1
         on_tick()
 
