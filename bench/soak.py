@@ -268,6 +268,7 @@ def soak(*, minutes: float, rate: float, max_growth: float, awards: int, databas
             env.pop(name, None)
         env["EMAIL_URL"] = "dummymail://"  # award e-mails are made, then dropped
         started = time.monotonic()
+        Path(folder, "static").mkdir()  # WhiteNoise's; the mix asks for no static file
         ids = json.loads(_run([sys.executable, __file__, "seed", str(awards)], env).strip().splitlines()[-1])
         print(f"database ready in {time.monotonic() - started:.0f} s: {len(ids['assertions'])} assertions")
         server = subprocess.Popen(
