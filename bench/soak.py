@@ -264,7 +264,7 @@ def soak(*, minutes: float, rate: float, max_growth: float, awards: int, databas
             "BESACE_FETCH_ALLOW_LOOPBACK": "1",  # the import verifies badges hosted by this same server
             "DJANGO_SETTINGS_MODULE": "besace.settings",
         }
-        for name in ("DEBUG", "REDIS_URL", "CACHE_URL"):
+        for name in ("DEBUG", "REDIS_URL", "CACHE_URL", "DATABASE_REPLICA_URL", "BESACE_STORAGE"):
             env.pop(name, None)
         env["EMAIL_URL"] = "dummymail://"  # award e-mails are made, then dropped
         started = time.monotonic()
