@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install lint messages clean bench
+.PHONY: run test install lint messages clean bench soak
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	SECRET_KEY=bench $(BIN)/python -c "from besace.testing.obvalidator import validator_python; validator_python()"
 	command -v wrk >/dev/null && command -v redis-server >/dev/null || apt-get install -y -qq wrk redis-server
 	$(BIN)/python bench/bench_all.py $(BENCH_ARGS)
+
+# Ten minutes of a realistic request mix against gunicorn on loopback: no error, flat memory (bench/README.md).
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from besace.accounts.services import consent_record
+from besace.core.replica import REPLICA
 from besace.demo.images import badge_png, badge_svg
 from besace.issuing import services
 from besace.issuing.models import IssuerStaff
@@ -40,6 +41,18 @@ def shared_fixtures() -> Path:
     if not SHARED_FIXTURES.is_dir():
         pytest.skip(f"third-party fixtures not found at {SHARED_FIXTURES.resolve()}")
     return SHARED_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A `replica` alias as DATABASE_REPLICA_URL makes one, a mirror of the test database (only the tests
+    of besace.core.replica route reads to it)."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    settings.DATABASES.setdefault(
+        REPLICA, {**default, "TEST": {**default.get("TEST", {}), "MIRROR": "default"}}
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -107,6 +107,17 @@ if not DATABASES:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "besace.sqlite3"}}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica of the PostgreSQL primary: reads go to it, except those that must see a recent write
+# (besace.core.replica). In tests it is the primary itself.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL") | {"TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["besace.core.replica.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "besace.core.replica.ReadYourWritesMiddleware",
+    )
+# After a request that wrote, the same client reads from the primary for this long (replica lag).
+BESACE_REPLICA_PIN_SECONDS = env.int("BESACE_REPLICA_PIN_SECONDS", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -207,6 +218,8 @@ if BESACE_TASKS == "rq":
         raise ImproperlyConfigured("BESACE_TASKS=rq needs REDIS_URL.")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # `besace rqworker default` runs django-tasks' jobs, and runs again those of a worker that died.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "besace.core.rq_worker.Worker"}
 # Failed tasks run again after this many seconds, then twice that, ..., at most this many times in all;
 # a db_worker silent for this long is taken as dead and its running tasks are run again.
 BESACE_TASK_MAX_ATTEMPTS = env.int("BESACE_TASK_MAX_ATTEMPTS", default=5)

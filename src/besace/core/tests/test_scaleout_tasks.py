@@ -192,3 +192,115 @@ def test_task_survives_its_worker_being_killed(tmp_path):
     # A worker stopped properly takes its heartbeat with it.
     heartbeats = "from besace.core.models import WorkerHeartbeat as H; print(list(H.objects.all()))"
     assert "second-worker" not in _besace("shell", "-c", heartbeats, env=env)
+
+
+# --- a real `besace rqworker` (BESACE_TASKS=rq), killed mid-task ---
+
+RQ_REDIS_URL = os.environ.get("BESACE_TEST_RQ_REDIS", "redis://127.0.0.1:6379/13")
+
+
+def _rq_worker_start(name: str, env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "besace", "rqworker", f"--name={name}", "default"],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.scaleout
+def test_rq_task_survives_its_worker_being_killed(tmp_path):
+    import redis
+    from django_tasks_rq.backend import Job
+    from rq.registry import StartedJobRegistry
+
+    try:
+        connection = redis.Redis.from_url(RQ_REDIS_URL, socket_connect_timeout=3)
+        connection.flushdb()
+    except redis.ConnectionError as error:
+        pytest.skip(f"Redis unreachable at {RQ_REDIS_URL}: {error}")
+    env = {
+        **os.environ,
+        "SECRET_KEY": "test-only",
+        "DEBUG": "",
+        "BESACE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
+        "BESACE_TASKS": "rq",
+        "REDIS_URL": RQ_REDIS_URL,
+        "CACHE_URL": "",
+        "BESACE_WORKER_HEARTBEAT_SECONDS": "1",  # the workers clean RQ's registries every second
+    }
+    enqueue = (
+        "from besace.core.tests.test_scaleout_tasks import blocking_task;"
+        f"print(blocking_task.enqueue({str(tmp_path)!r}).id)"
+    )
+    task_id = _besace("shell", "-c", enqueue, env=env)
+    runs = tmp_path / "runs"
+    try:
+        first = _rq_worker_start("first-worker", env, tmp_path / "first.log")
+        try:
+            _wait_for(lambda: runs.exists() and runs.read_text().count("\n") == 1, what="the first run")
+            # The worker and the work-horse it forked for the task (in a process group of its own) die
+            # together, as on a lost machine: no chance to clean up or mark anything.
+            os.kill(int(runs.read_text()), signal.SIGKILL)
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+        finally:
+            first.kill()
+        job = Job.fetch(task_id, connection=connection)
+        assert job.get_status() == "started"  # as the dead worker left it
+        # Time passes: RQ takes a job as abandoned 60 s after its worker's last heartbeat (plus its
+        # monitoring interval, 30 s); not waited for here.
+        registry = StartedJobRegistry("default", connection=connection)
+        connection.zadd(registry.key, {entry: 1 for entry in connection.zrange(registry.key, 0, -1)})
+        (tmp_path / "release").touch()
+
+        second = _rq_worker_start("second-worker", env, tmp_path / "second.log")
+        try:
+            _wait_for(lambda: job.get_status(refresh=True) == "finished", what="the task to finish")
+        finally:
+            second.terminate()
+            second.wait(timeout=10)
+        assert len(runs.read_text().split()) == 2  # killed once, then run to the end once
+        job.refresh()
+        assert job.return_value() == "released"
+        assert job.meta["besace_abandoned_runs"] == 1
+        first_run, second_run = job.results()[::-1]  # newest first
+        assert "AbandonedJobError" in first_run.exc_string
+        assert second_run.type == second_run.Type.SUCCESSFUL
+    finally:
+        connection.flushdb()
+
+
+@pytest.mark.scaleout
+@pytest.mark.parametrize(("runs_lost_before", "queued_again"), [(0, True), (2, False)])
+def test_rq_abandoned_job_runs_again_until_max_attempts(settings, runs_lost_before, queued_again):
+    import redis
+    from rq import Queue
+    from rq.job import JobStatus
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    from besace.core.rq_worker import ABANDONED_RUNS, abandoned_job_requeue
+
+    settings.BESACE_TASK_MAX_ATTEMPTS = 3
+    connection = redis.Redis.from_url(RQ_REDIS_URL, socket_connect_timeout=3)
+    try:
+        connection.flushdb()
+    except redis.ConnectionError as error:
+        pytest.skip(f"Redis unreachable at {RQ_REDIS_URL}: {error}")
+    try:
+        queue = Queue("default", connection=connection)
+        job = queue.enqueue("os.getpid", meta={ABANDONED_RUNS: runs_lost_before})
+        queue.remove(job)  # taken by a worker that then died: started, its heartbeat long gone
+        job.set_status(JobStatus.STARTED)
+        started = StartedJobRegistry(queue=queue)
+        connection.zadd(started.key, {f"{job.id}:lost-execution": 1})  # its heartbeat's expiry, long past
+        started.cleanup()
+        assert job.get_status() == JobStatus.FAILED
+
+        assert abandoned_job_requeue(queue, job.id) is queued_again
+        assert (job.id in queue.get_job_ids()) is queued_again
+        assert (job.id in FailedJobRegistry(queue=queue)) is not queued_again
+        assert abandoned_job_requeue(queue, job.id) is False  # once only
+    finally:
+        connection.flushdb()
