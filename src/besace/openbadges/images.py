@@ -50,10 +50,10 @@ def bake_badge_image(
 
     ``hosted_url`` is the assertion's URL for a hosted OB 2.0 assertion baked in SVG (its ``verify``).
     """
-    is_json = payload.lstrip().startswith("{")
     if data.startswith(PNG_SIGNATURE):
         return bake_png(data, payload, OB3_KEYWORD if is_ob3_credential else OB2_KEYWORD)
     if (svg := _svg_document(data)) is not None:
+        is_json = payload.lstrip().startswith("{")
         if is_ob3_credential:
             return bake_svg_credential(svg, **({"credential_json": payload} if is_json else {"jws": payload}))
         if is_json:

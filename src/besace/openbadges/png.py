@@ -57,14 +57,15 @@ def unbake_png(png_bytes: bytes) -> str | None:
 
 def read_png_payload(png_bytes: bytes) -> BakedPayload | None:
     """Like :func:`unbake_png`, also telling an OB 3.0 credential from older badges."""
-    payloads = set()
+    found = None
     for chunk in _read_chunks(png_bytes):
         if chunk[0] in _TEXT_CHUNK_TYPES and (keyword := _badge_keyword(png_bytes, chunk)) is not None:
             body = png_bytes[chunk[1] + 9 + len(keyword) : chunk[2] - 4]
-            payloads.add(BakedPayload(_decode_text_chunk(chunk[0], body), _IS_OB3_BY_KEYWORD[keyword]))
-    if len(payloads) > 1:
-        raise BakingError("PNG carries several different badge payloads")
-    return payloads.pop() if payloads else None
+            payload = (_decode_text_chunk(chunk[0], body), _IS_OB3_BY_KEYWORD[keyword])
+            if found is not None and payload != found:
+                raise BakingError("PNG carries several different badge payloads")
+            found = payload
+    return BakedPayload(*found) if found else None
 
 
 def check_png(png_bytes: bytes) -> None:
