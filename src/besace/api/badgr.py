@@ -425,8 +425,7 @@ def backpack_import(request: HttpRequest, data: ImportIn):
             user=request.auth,
             source=_badge_input(data),
             fetcher=badge_fetcher(),
-            # A password token does not say which app holds it.
-            pushed_by=gettext("an app connected with your password"),
+            pushed_by=BackpackBadge.PUSHED_BY_PASSWORD_APP,
         )
     except AlreadyInBackpack:
         return Status(

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from besace.core.models import new_public_id
@@ -37,6 +38,10 @@ class BackpackBadge(models.Model):
     class State(models.TextChoices):
         ACCEPTED = "accepted", _("In the backpack")
         PENDING = "pending", _("Waiting for the earner's approval")
+
+    # `pushed_by` for a password token, which does not say which app holds it. Stored untranslated: the
+    # app's request carries no language, and the earner reads it in theirs (see pushed_by_label).
+    PUSHED_BY_PASSWORD_APP = gettext_noop("an app connected with your password")
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     owner = models.ForeignKey(
@@ -98,6 +103,13 @@ class BackpackBadge(models.Model):
         if self.assertion_id:
             return self.assertion.badge_class.image_url
         return reverse("backpack:image", args=[self.public_id]) if self.image else ""
+
+    @property
+    def pushed_by_label(self) -> str:
+        """Who sent the badge, in the reader's language (an app's own name stays as it is)."""
+        if self.pushed_by == self.PUSHED_BY_PASSWORD_APP:
+            return gettext(self.pushed_by)
+        return self.pushed_by
 
     @property
     def expired(self) -> bool:

@@ -184,3 +184,17 @@ def test_a_badge_issued_to_an_unverified_or_another_accounts_address_is_refused(
     failed = [check for check in refused.value.result.checks if not check.passed]
     assert [check.name for check in failed] == ["recipient"]
     assert not BackpackBadge.objects.filter(owner__in=[earner, outsider]).exists()
+
+
+def test_the_password_app_is_named_in_the_earners_language(client, cautious, award, fetcher):
+    # Moodle's request carries no language: what is stored is the English text, translated on display.
+    pusher = imports.badge_import(
+        user=cautious,
+        source=BadgeInput(url=award("earner@example.org").public_url),
+        fetcher=fetcher,
+        pushed_by=BackpackBadge.PUSHED_BY_PASSWORD_APP,
+    )
+    assert pusher.pushed_by == "an app connected with your password"
+    client.force_login(cautious)
+    home = client.get(reverse("backpack:home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Envoyé par une application connectée avec votre mot de passe" in home

@@ -195,6 +195,19 @@ def test_badge_class_page_lists_every_named_public_recipient_and_counts_the_othe
 
 
 @pytest.mark.django_db
+def test_an_earners_badge_page_links_to_all_its_recipients_once_someone_shows_it(client, seeded, earners):
+    """Even a private holder finds who else holds the badge; no link while the gallery has no page for it."""
+    ana_python, karl_welding = seeded["ana_python_hidden_name"], seeded["karl_welding_private"]
+    gallery_page = reverse("gallery:badge_class", kwargs={"key": badge_class_key(achievement_id(ana_python))})
+    client.force_login(earners["ana"])
+    badge_page = client.get(reverse("backpack:badge", args=[ana_python.public_id])).content.decode()
+    assert f'<a href="{gallery_page}">See all recipients of this badge</a>' in badge_page
+    client.force_login(earners["karl"])
+    private_only = client.get(reverse("backpack:badge", args=[karl_welding.public_id])).content.decode()
+    assert "See all recipients of this badge" not in private_only
+
+
+@pytest.mark.django_db
 def test_badge_class_page_of_a_badge_nobody_made_public_is_not_found(client, seeded):
     key = badge_class_key(achievement_id(seeded["karl_welding_private"]))
     assert client.get(reverse("gallery:badge_class", kwargs={"key": key})).status_code == 404
