@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 
-from besace.api.tokens import password_token_issue
 from besace.backpack.models import BackpackBadge, ImportJob, ImportJobItem
 from besace.connect import scopes
 from besace.core.models import AuditEntry
@@ -71,8 +70,8 @@ class Earner:
         self.browser = client
         self.browser.force_login(user)
         self.api = Client()
-        issued = password_token_issue(username=user.email, password=PASSWORD, ip="127.0.0.1")
-        self.badgr = {"HTTP_AUTHORIZATION": f"Bearer {issued.access_token}"}
+        issued = self.api.post("/o/token", {"username": user.email, "password": PASSWORD}).json()
+        self.badgr = {"HTTP_AUTHORIZATION": f"Bearer {issued['access_token']}"}
         app = Application.objects.create(
             name="Fuzzer",
             client_type=Application.CLIENT_CONFIDENTIAL,
