@@ -246,9 +246,11 @@ def badge_share_to(request, public_id: str, network: str):
     Only the earner's own clicks from Besace's pages count: another site sending them here counts nothing.
     """
     entry = _own_badge(request, public_id)
-    target = sharing.share_targets(entry).get(network) if sharing.is_shareable(entry) else None
+    target = sharing.share_targets(entry).get(network)
     if target is None:
         raise Http404
+    if not sharing.is_shareable(entry):  # made private (or revoked) since the panel showed the button
+        return redirect(reverse("backpack:badge", args=[entry.public_id]) + "#share")
     if request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin":
         sharing.badge_shared(entry=entry, network=network, actor=request.user)
     return HttpResponseRedirect(target)

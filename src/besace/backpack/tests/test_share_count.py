@@ -40,13 +40,20 @@ def test_a_link_from_another_site_leads_on_but_counts_nothing(client, kept, earn
     assert entry.shared_at is None and not audit_entries_for(entry).filter(action="backpack.badge.shared")
 
 
-@pytest.mark.parametrize("network", ["email", "myspace", "linkedin-profile"])
-def test_nothing_is_shared_of_a_badge_others_cannot_see_nor_to_an_unknown_place(
-    client, kept, earner, network
-):
-    entry = kept(Visibility.PRIVATE if network == "linkedin-profile" else Visibility.PUBLIC)
+@pytest.mark.parametrize("network", ["email", "myspace"])
+def test_nothing_is_shared_to_an_unknown_place(client, kept, earner, network):
+    entry = kept(Visibility.PUBLIC)
     client.force_login(earner)
     assert _share(client, entry, network).status_code == 404
+    entry.refresh_from_db()
+    assert entry.shared_at is None
+
+
+def test_a_badge_made_private_since_goes_back_to_its_share_panel_unshared(client, kept, earner):
+    entry = kept(Visibility.PRIVATE)
+    client.force_login(earner)
+    response = _share(client, entry)
+    assert response.url == reverse("backpack:badge", args=[entry.public_id]) + "#share"
     entry.refresh_from_db()
     assert entry.shared_at is None
 
