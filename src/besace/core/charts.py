@@ -49,10 +49,6 @@ class Chart:
             for bar in self.bars
         )
 
-    @property
-    def total(self) -> int:
-        return sum(bar.point.value for bar in self.bars)
-
 
 def _scale(points: list[Point], length: float) -> float:
     """Units per count, so that the largest bar takes `length` (an empty chart draws no bar)."""

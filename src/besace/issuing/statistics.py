@@ -182,9 +182,12 @@ def badge_class_statistics(badge_class: BadgeClass) -> BadgeClassCharts:
 
 
 def recipients_over_time_chart(badge_class: BadgeClass) -> Chart:
-    """For the public badge page: how many received the badge each month (revoked awards left out)."""
+    """For the public badge page: how many received the badge each month (declined and revoked awards
+    left out). Counts only: who they are stays as each recipient chose (the gallery lists the public ones)."""
     return awards_over_time_chart(
         id="badge-recipients",
         title=_("Recipients per month"),
-        assertions=badge_class.assertions.filter(revoked_at__isnull=True),
+        assertions=badge_class.assertions.filter(revoked_at__isnull=True).exclude(
+            recipient_state=Assertion.RecipientState.DECLINED
+        ),
     )

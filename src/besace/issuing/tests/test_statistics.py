@@ -121,10 +121,10 @@ def test_others_do_not_see_an_issuers_statistics(request, client, who, issuer):
     assert response.status_code == (404 if who else 302)
 
 
-def test_the_public_badge_page_shows_its_recipients_over_time_without_the_revoked(
+def test_the_public_badge_page_shows_its_recipients_over_time_without_revoked_or_declined(
     client, badge_class, awarded
 ):
     page = client.get(badge_class.public_url, HTTP_ACCEPT="text/html").content.decode()
     assert 'id="recipients-over-time"' in page
     this_month = re.search(r'<desc id="badge-recipients-desc">([^<]*)</desc>', page).group(1).split("; ")[-1]
-    assert this_month.endswith(": 5")  # six awards, one revoked
+    assert this_month.endswith(": 4")  # six awards, one revoked, one declined
