@@ -7,6 +7,7 @@ from besace.accounts.views import language_switch
 from besace.api.api import api
 from besace.api.badgr import badgr_api
 from besace.api.token_view import token as api_token
+from besace.backpack import certificate_views
 from besace.backpack import views as backpack_views
 from besace.connect.ob21 import ob21_api
 from besace.connect.ob30 import ob30_api
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("besace.backpack.share_urls")),  # /badges/<id>/, /collections/<id>/: share links
     path("claim/<str:token>/", backpack_views.claim, name="claim"),
     path("claim/<str:token>/decline/", backpack_views.claim_decline, name="claim_decline"),
+    path("claim/<str:token>/certificate.pdf", certificate_views.claim_certificate, name="claim_certificate"),
     path("pages/", include("besace.pages.urls")),
     path("people/", include("besace.profiles.urls")),
     path("gallery/", include("besace.gallery.urls")),

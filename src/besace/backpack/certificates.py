@@ -130,7 +130,7 @@ def recipient_name_of(entry: BackpackBadge) -> str:
     """The name the issuer gave the recipient, else the account's full name, else the e-mail address."""
     if entry.assertion_id and entry.assertion.recipient_name:
         return entry.assertion.recipient_name
-    if full_name := entry.owner.get_full_name():
+    if entry.owner_id and (full_name := entry.owner.get_full_name()):  # no owner: an award not accepted
         return full_name
     return entry.assertion.recipient_email if entry.assertion_id else entry.owner.email
 

@@ -78,6 +78,9 @@ class BackpackBadge(models.Model):
     earner_name = models.CharField(
         _("earner's name"), max_length=10, choices=EarnerName.choices, default=EarnerName.HIDDEN
     )
+    # The first time the earner followed a share button (a network, LinkedIn's "Add to profile"): the
+    # issuer's statistics count the badge as shared from then on.
+    shared_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-accepted_at", "-id"]

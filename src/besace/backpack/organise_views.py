@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -235,6 +235,25 @@ def badge_make_public(request, public_id: str):
         organise.badge_visibility_set(entry=entry, visibility=Visibility.PUBLIC, actor=request.user)
         messages.success(request, _("Your badge is public: share it with the links below."))
     return _back_to_share(request, entry, "share")
+
+
+@login_required
+@require_safe
+def badge_share_to(request, public_id: str, network: str):
+    """A share button of the panel: note that the earner shared the badge, then on to the network.
+
+    A link rather than a form, because the CSP's form-action would stop a form's redirect to LinkedIn.
+    Only the earner's own clicks from Besace's pages count: another site sending them here counts nothing.
+    """
+    entry = _own_badge(request, public_id)
+    target = sharing.share_targets(entry).get(network)
+    if target is None:
+        raise Http404
+    if not sharing.is_shareable(entry):  # made private (or revoked) since the panel showed the button
+        return redirect(reverse("backpack:badge", args=[entry.public_id]) + "#share")
+    if request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin":
+        sharing.badge_shared(entry=entry, network=network, actor=request.user)
+    return HttpResponseRedirect(target)
 
 
 @login_required

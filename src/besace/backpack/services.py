@@ -24,6 +24,23 @@ def _lock_pending(assertion: Assertion) -> Assertion:
     return locked
 
 
+def award_entry_fields(assertion: Assertion) -> dict:
+    """What a backpack keeps of a Besace award: its normalised snapshot and the fields read from it."""
+    badge = assertion_normalised(assertion)
+    return {
+        "public_id": assertion.public_id,
+        "source": BackpackBadge.Source.AWARD,
+        "version": badge.version,
+        "badge_id": badge.id,
+        "name": badge.achievement.name,
+        "issuer_name": badge.issuer.name,
+        "issued_on": badge.issued_on,
+        "expires": badge.expires,
+        "normalised": badge_to_json(badge),
+        "original": badge.original,
+    }
+
+
 @transaction.atomic
 def assertion_accept(*, assertion: Assertion, user) -> BackpackBadge:
     assertion = _lock_pending(assertion)
@@ -36,22 +53,8 @@ def assertion_accept(*, assertion: Assertion, user) -> BackpackBadge:
         return existing
     # get_or_create: where the row lock is a no-op (SQLite), a concurrent accept that got here first
     # makes the unique constraint fire; the entry it made is returned instead of an error.
-    badge = assertion_normalised(assertion)
     entry, created = BackpackBadge.objects.get_or_create(
-        owner=user,
-        assertion=assertion,
-        defaults={
-            "public_id": assertion.public_id,
-            "source": BackpackBadge.Source.AWARD,
-            "version": badge.version,
-            "badge_id": badge.id,
-            "name": badge.achievement.name,
-            "issuer_name": badge.issuer.name,
-            "issued_on": badge.issued_on,
-            "expires": badge.expires,
-            "normalised": badge_to_json(badge),
-            "original": badge.original,
-        },
+        owner=user, assertion=assertion, defaults=award_entry_fields(assertion)
     )
     if created:
         award_mark_accepted(assertion=assertion, user=user)

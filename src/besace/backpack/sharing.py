@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -194,6 +195,24 @@ def linkedin_fields(entry: BackpackBadge) -> list[tuple[str, str, str | int | No
 def linkedin_add_to_profile_url(entry: BackpackBadge) -> str:
     fields = {key: value for key, _label, value in linkedin_fields(entry)}
     return "https://www.linkedin.com/profile/add?" + _query({"startTask": "CERTIFICATION_NAME"} | fields)
+
+
+def share_targets(entry: BackpackBadge) -> dict[str, str]:
+    """Where each share button leads, by the name its link carries through Besace (see badge_shared)."""
+    targets = share_links(entry)
+    del targets["email"]  # a mailto: link, followed in the earner's own mail program
+    return targets | {"linkedin-profile": linkedin_add_to_profile_url(entry)}
+
+
+def share_button_url(entry: BackpackBadge, network: str) -> str:
+    return reverse("share:badge_share_to", args=[entry.public_id, network])
+
+
+def badge_shared(*, entry: BackpackBadge, network: str, actor) -> None:
+    """The earner followed a share button: noted once for the issuer's statistics, audited each time."""
+    if entry.shared_at is None:
+        BackpackBadge.objects.filter(pk=entry.pk, shared_at__isnull=True).update(shared_at=timezone.now())
+    audit_record(action="backpack.badge.shared", target=entry, actor=actor, network=network)
 
 
 def share_links(entry: BackpackBadge) -> dict[str, str]:

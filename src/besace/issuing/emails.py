@@ -32,8 +32,13 @@ def award_email_language(assertion) -> str:
     return assertion.language or settings.LANGUAGE_CODE
 
 
-def claim_url(assertion) -> str:
-    return settings.BESACE_BASE_URL + reverse("claim", args=[claim_token_make(assertion)])
+def _claim_links(assertion) -> dict[str, str]:
+    """The e-mail's two links, signed by one token: get the badge, or its PDF version right away."""
+    token = claim_token_make(assertion)
+    return {
+        "claim_url": settings.BESACE_BASE_URL + reverse("claim", args=[token]),
+        "certificate_url": settings.BESACE_BASE_URL + reverse("claim_certificate", args=[token]),
+    }
 
 
 def _one_line(text: str) -> str:
@@ -48,7 +53,7 @@ def award_email_message(assertion) -> EmailMultiAlternatives:
         "assertion": assertion,
         "badge_class": badge_class,
         "issuer": badge_class.issuer,
-        "claim_url": claim_url(assertion),
+        **_claim_links(assertion),
     }
     language = award_email_language(assertion)
     with translation.override(language):

@@ -15,6 +15,7 @@ from besace.issuing.baking import baked_assertion_image, credential_image, signe
 from besace.issuing.models import Assertion, BadgeClass, Issuer, SigningKey
 from besace.issuing.selectors import public_assertion_page_context
 from besace.issuing.signing import signed_assertion_jws
+from besace.issuing.statistics import recipients_over_time_chart
 
 JSON_TYPES = ["application/ld+json", "application/json"]
 # OB 3.0 credentials: VC 1.1's media type, which OB 3.0 names, and VC 2.0's.
@@ -62,7 +63,8 @@ def badge_class(request, public_id: str, as_json: bool = False):
     badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
     if _wants_json(request, as_json):
         return json_ld_response(request, jsonld.badge_class_document(badge_class))
-    return _html(request, "issuing/public/badgeclass.html", {"badge_class": badge_class})
+    context = {"badge_class": badge_class, "recipients_chart": recipients_over_time_chart(badge_class)}
+    return _html(request, "issuing/public/badgeclass.html", context)
 
 
 def _assertion_or_404(public_id: str) -> Assertion:

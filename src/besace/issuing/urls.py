@@ -7,6 +7,7 @@ app_name = "issuing"
 urlpatterns = [
     path("", views.issuer_list, name="issuers"),
     path("<slug:public_id>/", views.issuer_detail, name="issuer"),
+    path("<slug:public_id>/statistics/", views.issuer_statistics, name="issuer_statistics"),
     path("<slug:public_id>/edit/", views.issuer_edit, name="issuer_edit"),
     path("<slug:public_id>/staff/", views.issuer_staff, name="issuer_staff"),
     path("<slug:public_id>/keys/rotate/", views.issuer_keys_rotate, name="issuer_keys_rotate"),

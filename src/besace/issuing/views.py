@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from besace import access
-from besace.issuing import award_jobs, emails, services, signing
+from besace.issuing import award_jobs, emails, services, signing, statistics
 from besace.issuing.csv_awards import award_csv_parse, csv_decode
 from besace.issuing.forms import (
     AlignmentFormSet,
@@ -83,6 +83,13 @@ def issuer_detail(request, public_id: str):
         "signing_keys": issuer.signing_keys.all(),
     }
     return render(request, "issuing/issuer_detail.html", context)
+
+
+@login_required
+def issuer_statistics(request, public_id: str):
+    issuer = _issuer_for(request, public_id, "issuer.view")
+    context = {"issuer": issuer, "statistics": statistics.issuer_statistics(issuer)}
+    return render(request, "issuing/issuer_statistics.html", context)
 
 
 @login_required
@@ -169,6 +176,7 @@ def badge_class_detail(request, public_id: str):
         "can_award": access.role_can(role, "assertion.award"),
         "can_revoke": access.role_can(role, "assertion.revoke"),
         "award_jobs": badge_class.award_jobs.defer("rows")[:5],
+        "statistics": statistics.badge_class_statistics(badge_class),
     }
     return render(request, "issuing/badgeclass_detail.html", context)
 

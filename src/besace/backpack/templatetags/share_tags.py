@@ -21,8 +21,13 @@ def badge_share_panel(context, entry, from_page: str = "backpack"):
     if panel["shareable"]:
         panel.update(
             share_url=sharing.share_url(entry),
-            links=sharing.share_links(entry),
-            linkedin_url=sharing.linkedin_add_to_profile_url(entry),
+            # Through Besace, which counts the share for the issuer's statistics (not the e-mail link).
+            links=sharing.share_links(entry)
+            | {
+                network: sharing.share_button_url(entry, network)
+                for network in ("x", "facebook", "linkedin", "pinterest")
+            },
+            linkedin_url=sharing.share_button_url(entry, "linkedin-profile"),
             linkedin_fields=[field for field in sharing.linkedin_fields(entry) if field[2] not in (None, "")],
             iframe_code=sharing.embed_iframe_code(entry),
             html_code=sharing.static_html_code(entry),

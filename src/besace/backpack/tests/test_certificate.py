@@ -3,6 +3,7 @@ and that drawing it fetches nothing."""
 
 import datetime
 import io
+import re
 import socket
 
 import pypdf
@@ -12,9 +13,10 @@ from django.urls import reverse
 
 from besace.backpack import certificates
 from besace.backpack.models import BackpackBadge
-from besace.backpack.services import assertion_accept
+from besace.backpack.services import assertion_accept, assertion_decline
 from besace.demo.images import badge_svg
 from besace.issuing import services
+from besace.issuing.claims import claim_token_make
 from besace.openbadges.verify.model import (
     AchievementInfo,
     Alignment,
@@ -295,3 +297,38 @@ def test_the_certificate_carries_the_badge_and_imports_into_a_backpack(
     imported = BackpackBadge.objects.get(owner=earner)
     assert imported.badge_id == assertion.public_url
     assert all(check["passed"] for check in imported.checks)
+
+
+# The "PDF version" of the award e-mail, before the badge is accepted
+
+
+def _claim_certificate_url(assertion) -> str:
+    return reverse("claim_certificate", args=[claim_token_make(assertion)])
+
+
+def test_the_award_email_links_to_a_pdf_of_the_badge_not_accepted_yet(
+    client, award, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assertion = award("trainee@example.org", name="Camille Martin")
+    [message] = mailoutbox
+    [url] = re.findall(r"https?://\S+/certificate\.pdf", message.body)
+    assert url in message.alternatives[0][0]
+
+    response = client.get(url.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Language"] == "fr"
+    assertion.refresh_from_db()
+    assert assertion.recipient_state == "pending" and not assertion.backpack_entries.exists()
+
+
+def test_no_pdf_of_a_declined_or_revoked_award_nor_with_a_forged_link(client, award, owner):
+    declined, revoked = award("a@example.org"), award("b@example.org")
+    url = _claim_certificate_url(declined)
+    assertion_decline(assertion=declined)
+    services.assertion_revoke(assertion=revoked, reason="Mistake", actor=owner)
+    assert client.get(url).status_code == 410
+    assert client.get(_claim_certificate_url(revoked)).status_code == 410
+    assert client.get(reverse("claim_certificate", args=["forged-token"])).status_code == 404

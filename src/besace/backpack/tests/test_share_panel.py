@@ -42,9 +42,14 @@ def test_it_asks_to_make_a_badge_public_first_then_shows_the_links(client, kept,
 
     panel = html.unescape(_panel(client, entry, page))
     assert "Make it public and share it" not in panel
-    assert sharing.linkedin_add_to_profile_url(entry) in panel
-    for link in sharing.share_links(entry).values():
-        assert link in panel
+    assert (
+        'id="linkedin-add-to-profile" href="{}"'.format(sharing.share_button_url(entry, "linkedin-profile"))
+        in panel
+    )
+    assert sharing.share_links(entry)["email"] in panel
+    for network, target in sharing.share_targets(entry).items():  # through Besace, which counts the share
+        assert sharing.share_button_url(entry, network) in panel
+        assert client.get(sharing.share_button_url(entry, network)).url == target
     assert sharing.embed_iframe_code(entry) in panel and sharing.static_html_code(entry) in panel
     assert 'id="linkedin-certId"' in panel and entry.assertion.public_url in panel  # copy fallback
 
@@ -121,5 +126,7 @@ def test_an_imported_badge_is_shared_the_same_way(client, imported, earner):
     client.force_login(earner)
     client.post(_make_public_url(entry))
     panel = html.unescape(_panel(client, entry))
-    assert sharing.linkedin_add_to_profile_url(entry) in panel
+    assert sharing.share_button_url(entry, "linkedin-profile") in panel
+    linkedin = client.get(sharing.share_button_url(entry, "linkedin-profile"))
+    assert linkedin.url == sharing.linkedin_add_to_profile_url(entry)
     assert f'<img src="http://testserver/badges/{entry.public_id}/image"' in panel  # the plain HTML snippet

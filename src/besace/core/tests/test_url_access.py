@@ -48,6 +48,7 @@ NOT_OWNED = {
     # Capabilities: a signed token or a one-time key is the permission itself, whoever holds it.
     "claim",
     "claim_decline",
+    "claim_certificate",
     "social:unsubscribe",
     "account_reset_password_from_key",
     # Hosted Open Badges documents: verifiers anywhere must fetch an issuer's profile, keys, revocation
@@ -220,6 +221,7 @@ OWNER_ALSO_404 = {
 TARGETS = {
     "issuing:issuer": lambda w: {"public_id": w.issuer.public_id},
     "issuing:issuer_edit": lambda w: {"public_id": w.issuer.public_id},
+    "issuing:issuer_statistics": lambda w: {"public_id": w.issuer.public_id},
     "issuing:issuer_staff": lambda w: {"public_id": w.issuer.public_id},
     "issuing:issuer_keys_rotate": lambda w: {"public_id": w.issuer.public_id},
     "issuing:badgeclass_create": lambda w: {"public_id": w.issuer.public_id},
@@ -264,6 +266,7 @@ TARGETS = {
     "share:badge_embed": lambda w: {"public_id": w.entry.public_id},
     "share:badge_make_public": lambda w: {"public_id": w.entry.public_id},
     "share:badge_earner_name": lambda w: {"public_id": w.entry.public_id},
+    "share:badge_share_to": lambda w: {"public_id": w.entry.public_id, "network": "linkedin-profile"},
     "share:evidence_file": lambda w: {"public_id": w.entry.public_id, "pk": w.evidence.pk},
     "share:collection": lambda w: {"public_id": w.collection.public_id},
     "pages:page": lambda w: {"public_id": w.page.public_id},
