@@ -21,6 +21,7 @@ from besace.demo.images import badge_png
 from besace.gallery.keys import achievement_id, badge_class_key
 from besace.issuing import services as issuing
 from besace.issuing.claims import claim_token_make
+from besace.issuing.models import AwardJob
 from besace.pages import services as pages
 from besace.pages.models import Block, Page
 from besace.profiles.services import profile_for
@@ -76,6 +77,10 @@ def site(transactional_db, settings, live_server, make_user):
     organise.badge_visibility_set(entry=entry, visibility=Visibility.PUBLIC, actor=owner)
     pending = issuing.badge_award(
         badge_class=teamwork, award=issuing.AwardRequest(email=owner.email), actor=owner
+    )
+    # A bulk award under way (not queued: it stays at its start, its page polls for progress).
+    award_job = AwardJob.objects.create(
+        badge_class=python, created_by=owner, rows=[{"email": "a@example.org"}] * 200, total=200
     )
     collection = organise.collection_create(owner=owner, name="Mes compétences", visibility=Visibility.PUBLIC)
     organise.collection_badge_add(collection=collection, entry=entry, actor=owner)
@@ -148,6 +153,7 @@ def site(transactional_db, settings, live_server, make_user):
         "badge class create": f"/issuers/{issuer.public_id}/badges/new/",
         "badge class": f"/issuers/badges/{python.public_id}/",
         "bulk award": f"/issuers/badges/{python.public_id}/award-csv/",
+        "bulk award progress": f"/issuers/award-jobs/{award_job.public_id}/",
     }
     visitor_pages = {
         "home (visitor)": "/",
@@ -234,7 +240,7 @@ def test_every_image_has_a_text_alternative(browser, site):
 def test_every_main_page_fits_a_375_px_phone(browser, site, language):
     folder = RESULTS / "responsive"
     folder.mkdir(parents=True, exist_ok=True)
-    found = []
+    axe, found = Axe(), []
     for tab, paths in contexts(browser, site, language, viewport=PHONE):
         for name, path in paths.items():
             visit(tab, site["base"], name, path, language)
@@ -253,6 +259,93 @@ def test_every_main_page_fits_a_375_px_phone(browser, site, language):
                 box = link.bounding_box()
                 if box is None or box["x"] < 0 or box["x"] + box["width"] > PHONE["width"]:
                     found.append(f"{name}: navigation link {link.inner_text()!r} out of reach")
+            # What scrolls sideways (a wide table) can be scrolled with the keyboard too.
+            scrolling = axe.run(tab, options={"runOnly": ["scrollable-region-focusable"]})
+            found += [
+                f"{name}: {v['id']} {[n['target'] for n in v['nodes']]}"
+                for v in scrolling.response["violations"]
+            ]
             slug = re.sub(r"\W+", "-", name).strip("-")
             tab.screenshot(path=folder / f"{language}-{slug}.png", full_page=True)
     assert found == [], "\n".join(found)
+
+
+def focused(tab) -> dict:
+    """What has the keyboard focus, and whether it shows it (an outline or a shadow)."""
+    return tab.evaluate(
+        """() => {
+            const node = document.activeElement, style = getComputedStyle(node);
+            return {
+                html: node.outerHTML.slice(0, 120),
+                name: node.getAttribute("name"),
+                id: node.id,
+                // Not :focus while active: the focus is in the browser's own controls (a date field's
+                // calendar button), which draw their own focus ring.
+                shown: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+                    || style.boxShadow !== "none" || !node.matches(":focus"),
+                top: node.getBoundingClientRect().top,
+            };
+        }"""
+    )
+
+
+def tab_to(tab, selector: str, unseen: list, limit: int = 40) -> None:
+    """Press Tab until `selector` has the focus; note each focused element that does not show it."""
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        now = focused(tab)
+        if not now["shown"]:
+            unseen.append(now["html"])
+        if tab.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} never got the focus in {limit} Tabs")
+
+
+def test_log_in_and_award_with_the_keyboard_alone(browser, site):
+    base, unseen = site["base"], []
+    context = browser.new_context(locale=LOCALES["fr"])
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto(f"{base}/accounts/login/")
+
+    # The first Tab shows the skip link; Enter takes the focus to the page's content.
+    tab.keyboard.press("Tab")
+    skip = focused(tab)
+    assert 'class="skip-link"' in skip["html"] and skip["shown"] and skip["top"] >= 0, skip
+    tab.keyboard.press("Enter")
+    assert tab.evaluate("document.activeElement.id") == "main"
+    assert tab.url.endswith("#main")
+
+    # A wrong password first: the error is said, and the page stays accessible.
+    tab_to(tab, "input[name=login]", unseen)
+    tab.keyboard.type("lea.martin@univ.example")
+    tab_to(tab, "input[name=password]", unseen)
+    tab.keyboard.type("not my passphrase")
+    tab_to(tab, "form.account-form button[type=submit]", unseen)
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    assert tab.locator("form.account-form .errorlist").is_visible()
+    blocking = [v["id"] for v in Axe().run(tab).response["violations"] if v["impact"] in BLOCKING]
+    assert blocking == []
+
+    tab_to(tab, "input[name=password]", unseen)
+    tab.keyboard.type(PASSWORD)
+    tab_to(tab, "form.account-form button[type=submit]", unseen)
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(r".*/backpack/$"))
+
+    # The award form of the badge page, field by field, sent with the space bar.
+    tab.goto(base + site["badge class"])
+    tab_to(tab, "form[action$='/award/'] input[name=email]", unseen)
+    tab.keyboard.type("camille@example.org")
+    tab_to(tab, "form[action$='/award/'] input[name=name]", unseen)
+    tab.keyboard.type("Camille Dupont")
+    tab_to(tab, "form[action$='/award/'] button[type=submit]", unseen)
+    with tab.expect_navigation():
+        tab.keyboard.press("Space")
+    assert tab.locator(".messages li.success").is_visible()
+    assert "Camille Dupont" in tab.inner_text("table.awards")
+    tab.screenshot(path=RESULTS / "keyboard-award.png", full_page=True)
+    context.close()
+    assert unseen == [], "focused without a visible focus indicator:\n" + "\n".join(unseen)
