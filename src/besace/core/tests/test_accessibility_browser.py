@@ -349,3 +349,25 @@ def test_log_in_and_award_with_the_keyboard_alone(browser, site):
     tab.screenshot(path=RESULTS / "keyboard-award.png", full_page=True)
     context.close()
     assert unseen == [], "focused without a visible focus indicator:\n" + "\n".join(unseen)
+
+
+def test_a_form_error_is_tied_to_its_field(browser, site):
+    """A screen reader on the field hears its error: aria-invalid, and aria-describedby naming the error."""
+    context = browser.new_context(locale=LOCALES["fr"])
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto(site["base"] + "/accounts/signup/")
+    tab.fill("input[name=email]", "camille@example.org")
+    tab.fill("input[name=password1]", "a long earner passphrase")
+    tab.fill("input[name=password2]", "another long passphrase")
+    tab.check("input[name=accept_data_protection]")
+    with tab.expect_navigation():
+        tab.click("form.account-form button[type=submit]")
+    field = tab.locator("input[name=password2]")
+    assert field.get_attribute("aria-invalid") == "true"
+    described = [tab.locator(f"[id='{id_}']") for id_ in field.get_attribute("aria-describedby").split()]
+    errors = [node.inner_text() for node in described if "errorlist" in (node.get_attribute("class") or "")]
+    assert errors and all(error.strip() for error in errors)
+    blocking = [v["id"] for v in Axe().run(tab).response["violations"] if v["impact"] in BLOCKING]
+    assert blocking == []
+    context.close()
