@@ -182,6 +182,7 @@ def site(transactional_db, settings, live_server, make_user):
         "visitor": (None, visitor_pages),
         "newcomer": (asking, {"data-protection consent": "/accounts/consent/"}),
         "badge class": f"/issuers/badges/{python.public_id}/",
+        "assertion url": assertion.public_url,
     }
 
 
@@ -207,17 +208,32 @@ def visit(tab, base: str, name: str, path: str, language: str) -> None:
     assert tab.locator("html").get_attribute("lang") == language, name
 
 
+def blocking_violations(axe, tab, name: str) -> list[str]:
+    found = []
+    for violation in axe.run(tab).response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = [node["target"] for node in violation["nodes"]][:5]
+            found.append(f"{name} ({tab.url}): {violation['id']} [{violation['impact']}] {targets}")
+    return found
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_axe_finds_no_serious_or_critical_violation(browser, site, language):
+def test_axe_finds_no_serious_or_critical_violation(browser, site, language, monkeypatch):
     axe = Axe()
     found = []
     for tab, paths in contexts(browser, site, language):
         for name, path in paths.items():
             visit(tab, site["base"], name, path, language)
-            for violation in axe.run(tab).response["violations"]:
-                if violation["impact"] in BLOCKING:
-                    targets = [node["target"] for node in violation["nodes"]][:5]
-                    found.append(f"{name} ({path}): {violation['id']} [{violation['impact']}] {targets}")
+            found += blocking_violations(axe, tab, name)
+        if "verify" in paths:
+            # The verification's result, with its list of checks: the assertion is on this live server.
+            monkeypatch.setenv("BESACE_FETCH_ALLOW_LOOPBACK", "1")
+            visit(tab, site["base"], "verify", paths["verify"], language)
+            tab.fill("input[name=url]", site["assertion url"])
+            with tab.expect_navigation():
+                tab.locator("main form button[type=submit]").click()
+            assert tab.locator("main .status.ok").is_visible()  # "This badge is valid."
+            found += blocking_violations(axe, tab, "verification result")
     assert found == [], "\n".join(found)
 
 
