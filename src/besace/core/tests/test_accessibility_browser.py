@@ -328,6 +328,7 @@ def test_log_in_and_award_with_the_keyboard_alone(browser, site):
     tab.keyboard.press("Tab")
     skip = focused(tab)
     assert 'class="skip-link"' in skip["html"] and skip["shown"] and skip["top"] >= 0, skip
+    tab.screenshot(path=RESULTS / "keyboard-skip-link.png")
     tab.keyboard.press("Enter")
     assert tab.evaluate("document.activeElement.id") == "main"
     assert tab.url.endswith("#main")
