@@ -50,8 +50,9 @@ def svg(counts: dict[str, dict[str, int]]) -> SafeString:
         '<a href="{}"><title>{}</title><circle class="mark" cx="{}" cy="{}" r="{}"/></a>',
         marks,
     )
+    # A group, not an image: an image's content is hidden from screen readers, and these are links.
     return format_html(
-        '<svg class="world-map" viewBox="0 0 {} {}" role="img" aria-label="{}">'
+        '<svg class="world-map" viewBox="0 0 {} {}" role="group" aria-label="{}">'
         '{}<g class="marks">{}</g></svg>',
         WIDTH,
         HEIGHT,

@@ -253,7 +253,7 @@ def _award_job_for(request, public_id: str) -> AwardJob:
 @login_required
 @require_safe
 def award_job(request, public_id: str):
-    """The progress of an award from a CSV file, then its result; the page reloads itself meanwhile."""
+    """The progress of an award from a CSV file, then its result; the page follows the award meanwhile."""
     job = _award_job_for(request, public_id)
     context = {
         "job": job,
