@@ -3,26 +3,27 @@
 import html
 import re
 
-from django.utils.html import strip_tags
-
 # A sentence this long left unchanged in the French rendering is English nobody translated; shorter ones
 # may be names ("Université Test"), codes or words French shares ("Python", "Besace").
 _MIN_WORDS = 4
 
 
-def _sentences(text: str) -> list[str]:
-    text = html.unescape(strip_tags(text))
-    return [part.strip() for part in re.split(r"(?<=[.!?:,;])\s+|\n", text) if part.strip()]
+def _plain(text: str) -> str:
+    # Each tag becomes a space: "<p>Hello,</p><p>Scan...</p>" holds two sentences.
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split())
 
 
-def english_left(*, french: str, english: str) -> list[str]:
-    """The sentences of `english` (the same text rendered in English) found unchanged in `french`,
-    addresses and URLs aside."""
-    french_sentences = set(_sentences(french))
+def english_left(*, french: str, english: str, typed: tuple[str, ...] = ()) -> list[str]:
+    """The sentences of `english` (the same text rendered in English) found unchanged in `french`, except
+    addresses, URLs and the `typed` texts (what people wrote: a badge's description, a comment...)."""
+    french = _plain(french)
+    typed_texts = {_plain(text) for text in typed}
+    sentences = re.split(r"(?<=[.!?:,;“”«»()])\s+|\s+(?=[“”«»()])", _plain(english))
     return [
         sentence
-        for sentence in _sentences(english)
-        if sentence in french_sentences
+        for sentence in sentences
+        if sentence in french
+        and sentence not in typed_texts
         and "://" not in sentence
         and len(re.findall(r"[^\W\d_]{2,}", sentence)) >= _MIN_WORDS
     ]

@@ -23,6 +23,7 @@ from besace.openbadges.verify.model import (
     RecipientInfo,
 )
 from besace.openbadges.verify.serialise import badge_to_json
+from besace.testing.i18n import english_left
 
 ISSUED = datetime.datetime(2025, 3, 12, 10, 0, tzinfo=datetime.UTC)
 
@@ -295,3 +296,12 @@ def test_the_certificate_carries_the_badge_and_imports_into_a_backpack(
     imported = BackpackBadge.objects.get(owner=earner)
     assert imported.badge_id == assertion.public_url
     assert all(check["passed"] for check in imported.checks)
+
+
+def test_the_french_certificate_has_no_english_left(login, earner, entry):
+    client = login(earner)
+    french, english = (
+        _text(_get(client, entry, HTTP_ACCEPT_LANGUAGE=language).content) for language in ("fr", "en")
+    )
+    assert english_left(french=french, english=english) == []
+    assert "CERTIFICAT" in french and "CERTIFICATE" in english
