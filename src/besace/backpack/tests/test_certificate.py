@@ -305,3 +305,13 @@ def test_the_french_certificate_has_no_english_left(login, earner, entry):
     )
     assert english_left(french=french, english=english) == []
     assert "CERTIFICAT" in french and "CERTIFICATE" in english
+
+
+def test_the_badge_page_writes_dates_the_way_each_language_does(login, earner, entry):
+    client = login(earner)
+    url = reverse("backpack:badge", args=[entry.public_id])
+    french, english = (
+        client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode() for language in ("fr", "en")
+    )
+    assert "12 mars 2025" in french and "13 mars 2027" in french
+    assert "March 12, 2025" in english and "March 13, 2027" in english

@@ -1,0 +1,55 @@
+"""The main pages read all French in French: no sentence of their English rendering is left (names and
+what people typed aside)."""
+
+import pytest
+from django.urls import reverse
+
+from besace.backpack.services import assertion_accept
+from besace.gallery.keys import badge_class_key
+from besace.testing.i18n import english_left
+
+
+def _pages(issuer, badge_class, entry) -> dict[str, str]:
+    return {
+        "backpack": reverse("backpack:home"),
+        "badge in the backpack": reverse("backpack:badge", args=[entry.public_id]),
+        "import": reverse("backpack:import"),
+        "batch import": reverse("backpack:batch_import"),
+        "issuers": reverse("issuing:issuers"),
+        "issuer": reverse("issuing:issuer", args=[issuer.public_id]),
+        "badge class": reverse("issuing:badgeclass", args=[badge_class.public_id]),
+        "award": reverse("issuing:award", args=[badge_class.public_id]),
+        "award from a CSV file": reverse("issuing:award_csv", args=[badge_class.public_id]),
+        "gallery": reverse("gallery:badges"),
+        "gallery badge": reverse("gallery:badge_class", args=[badge_class_key(badge_class.public_url)]),
+        "gallery pages": reverse("gallery:pages"),
+        "gallery profiles": reverse("gallery:profiles"),
+        "connections": reverse("social:connections"),
+        "notification settings": reverse("social:settings"),
+        "my pages": reverse("pages:list"),
+        "new page": reverse("pages:new"),
+        "profile settings": reverse("profiles:settings"),
+        "verify": reverse("verify"),
+        "help": reverse("help:index"),
+        "data protection": reverse("accounts:data_protection"),
+    }
+
+
+@pytest.fixture
+def signed_in(login, owner, award):
+    assertion = award(owner.email)
+    return login(owner), assertion_accept(assertion=assertion, user=owner)
+
+
+def test_the_main_pages_have_no_english_left_in_french(signed_in, issuer, badge_class):
+    client, entry = signed_in
+    left = {}
+    for page, url in _pages(issuer, badge_class, entry).items():
+        french, english = (
+            client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode() for language in ("fr", "en")
+        )
+        assert '<html lang="fr">' in french, page
+        typed = (badge_class.description, badge_class.criteria_text, issuer.description)
+        if found := english_left(french=french, english=english, typed=typed):
+            left[page] = found
+    assert left == {}
