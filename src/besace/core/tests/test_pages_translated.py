@@ -53,3 +53,11 @@ def test_the_main_pages_have_no_english_left_in_french(signed_in, issuer, badge_
         if found := english_left(french=french, english=english, typed=typed):
             left[page] = found
     assert left == {}
+
+
+def test_the_check_finds_a_sentence_left_in_english():
+    english = "<p>Hello Ada,</p><p>Scan the code to verify this badge.</p><p>Université Test, Paris</p>"
+    french = "<p>Bonjour Ada,</p><p>Scan the code to verify this badge.</p><p>Université Test, Paris</p>"
+    assert english_left(french=french, english=english) == ["Scan the code to verify this badge."]
+    typed = ("Scan the code to verify this badge.",)
+    assert english_left(french=french, english=english, typed=typed) == []
