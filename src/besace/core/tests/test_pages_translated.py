@@ -1,9 +1,13 @@
 """The main pages read all French in French: no sentence of their English rendering is left (names and
 what people typed aside)."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
+import besace
 from besace.backpack.services import assertion_accept
 from besace.gallery.keys import badge_class_key
 from besace.testing.i18n import english_left
@@ -61,3 +65,17 @@ def test_the_check_finds_a_sentence_left_in_english():
     assert english_left(french=french, english=english) == ["Scan the code to verify this badge."]
     typed = ("Scan the code to verify this badge.",)
     assert english_left(french=french, english=english, typed=typed) == []
+
+
+def test_static_scripts_take_their_words_from_the_page():
+    """Scripts are static files, never translated: the words they show come from the page, translated,
+    through data attributes (as batch_import.js and share.js do)."""
+    words_written = re.compile(
+        r"""(textContent|innerText|innerHTML|title|placeholder|alt|ariaLabel)\s*=\s*["'`][^"'`]*[A-Za-z]"""
+        r"""|\b(alert|confirm|prompt)\(\s*["'`]|setAttribute\(\s*["'](aria-label|title|alt)["']\s*,\s*["'`]"""
+    )
+    scripts = sorted(Path(besace.__file__).parent.glob("*/static/**/*.js"))
+    assert scripts
+    assert {str(script): words_written.findall(script.read_text()) for script in scripts} == {
+        str(script): [] for script in scripts
+    }
