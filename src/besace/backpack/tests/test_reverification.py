@@ -12,6 +12,7 @@ from besace.backpack.reverification import stale_badges_reverify
 from besace.core.models import AuditEntry
 from besace.issuing.services import assertion_revoke
 from besace.testing.client_fetcher import ClientFetcher
+from besace.testing.i18n import english_left
 from besace.testing.tasks import worker_run
 
 
@@ -136,3 +137,16 @@ def test_the_check_in_progress_is_told_in_french(client, imported, db_tasks):
     _age(entry, 30)
     page = client.get(f"/backpack/badges/{entry.public_id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Nouvelle vérification de ce badge auprès de son émetteur" in page
+
+
+def test_the_checks_of_an_imported_badge_read_all_french(client, imported):
+    entry, _ = imported()
+    url = f"/backpack/badges/{entry.public_id}/"
+    french, english = (
+        client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode() for language in ("fr", "en")
+    )
+    assert "l’émetteur publie cette attribution à l’adresse" in french
+    assert (
+        english_left(french=french, english=english, typed=(entry.normalised["achievement"]["description"],))
+        == []
+    )
