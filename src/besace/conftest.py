@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from besace.accounts.services import consent_record
 from besace.core.replica import REPLICA
@@ -94,6 +95,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in French leaves French active in the thread (LocaleMiddleware): the next test starts
+    in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

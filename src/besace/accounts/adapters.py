@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from besace.accounts import services, throttling
@@ -28,10 +29,13 @@ def too_many_wrong_codes_message(request) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Written now, in the request's language, and sent by a retried task (see accounts/emails.py).
+        # Written now, in the recipient's language, and sent by a retried task (see accounts/emails.py).
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        message = self.render_mail(template_prefix, email, ctx | context)
+        language = account_email_language(request, email=email, user=context.get("user"))
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, ctx | context)
+        message.extra_headers["Content-Language"] = language
         account_email_send_task.enqueue(email_to_task_data(message))
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
@@ -121,6 +125,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # As the e-mail sign-up does (SignupExtraForm.signup): the language the person arrived in.
         sociallogin.user.language = getattr(request, "LANGUAGE_CODE", "") or ""
         return super().save_user(request, sociallogin, form)
+
+
+def account_email_language(request, *, email: str, user=None) -> str:
+    """The language an account e-mail is written in: that of the account it is about (a password reset
+    asked from a browser in another language), else of the account holding the address (someone signing up
+    with it), else of the page that sent it (the address has no account: it is the visitor's own)."""
+    for account in (user, services.user_for_verified_email(email)):
+        if getattr(account, "language", ""):
+            return account.language
+    return getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
 
 
 def forget_claimed_email_unless(request, email: str) -> None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +18,11 @@ from django.utils.translation import gettext as _
 
 from besace import access
 from besace.backpack.models import BackpackBadge, EarnerName
-from besace.backpack.reverification import is_stale
-from besace.backpack.tasks import badge_reverify_task
+from besace.backpack.tasks import badge_reverify_request
 from besace.core.audit import audit_record
 from besace.issuing.models import public_url
 
 EMBED_WIDTH, EMBED_HEIGHT = 360, 220
-# One background check per stale badge and per outcome: a crowd opening a shared link queues it once.
-REVERIFY_QUEUED_SECONDS = 15 * 60
 
 
 def is_shareable(entry: BackpackBadge) -> bool:
@@ -114,12 +110,7 @@ def verdict(entry: BackpackBadge) -> Verdict:
 def verification_refresh_if_stale(entry: BackpackBadge) -> BackpackBadge:
     """Queue a new verification of a stale imported badge (as its owner's page does) and read it again:
     with tasks run at once it is already fresh, otherwise the last outcome shows meanwhile."""
-    if not is_stale(entry):
-        return entry
-    last_checked = f"{entry.verified_at.timestamp():.6f}" if entry.verified_at else "never"
-    if cache.add(f"backpack:reverify:{entry.pk}:{last_checked}", True, REVERIFY_QUEUED_SECONDS):
-        badge_reverify_task.enqueue(entry.pk)
-    entry.refresh_from_db()
+    badge_reverify_request(entry)
     return entry
 
 

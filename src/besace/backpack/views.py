@@ -1,5 +1,7 @@
 """Earner pages: the claim link, pending badges, "My badges" and downloads."""
 
+from datetime import timedelta
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -7,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from besace.accounts.services import email_address_taken_error, verified_emails
 from besace.backpack import imports, selectors, services
-from besace.backpack.reverification import is_stale
-from besace.backpack.tasks import badge_reverify_task
+from besace.backpack.tasks import badge_reverify_request
 from besace.core.responses import file_response, image_response
 from besace.issuing.claims import ClaimLinkError, claim_token_read
 from besace.issuing.models import Assertion
@@ -22,6 +24,10 @@ from besace.openbadges.verify.serialise import checks_to_json
 from besace.verify.fetchers import badge_fetcher
 from besace.verify.forms import BadgeSourceForm
 from besace.verify.presentation import checks_for_display
+
+# While an imported badge is checked again, its page reloads itself this often, for at most this long.
+REVERIFY_PAGE_REFRESH_SECONDS = 3
+REVERIFY_PAGE_WAIT = timedelta(minutes=1)
 
 
 def _claimed_assertion(request, token: str):
@@ -145,11 +151,17 @@ def badge_detail(request, public_id: str):
     if entry is None:
         raise Http404
     if entry.assertion is None:
-        if is_stale(entry):
-            # Checked in the background; this page shows the last outcome meanwhile.
-            badge_reverify_task.enqueue(entry.pk)
-            entry.refresh_from_db()
-        context = {"entry": entry, "badge": entry.normalised, "checks": checks_for_display(entry.checks)}
+        # Checked again in the background when stale: the page says so, shows the last outcome meanwhile,
+        # and reloads itself for a while to show the new one.
+        checking_since = badge_reverify_request(entry)
+        waiting = checking_since is not None and timezone.now() - checking_since < REVERIFY_PAGE_WAIT
+        context = {
+            "entry": entry,
+            "badge": entry.normalised,
+            "checks": checks_for_display(entry.checks),
+            "checking": checking_since is not None,
+            "refresh_seconds": REVERIFY_PAGE_REFRESH_SECONDS if waiting else None,
+        }
         return render(request, "backpack/imported_badge_detail.html", context)
     assertion = entry.assertion
     context = {

@@ -25,6 +25,7 @@ from besace.openbadges.verify.model import (
     RecipientInfo,
 )
 from besace.openbadges.verify.serialise import badge_to_json
+from besace.testing.i18n import english_left
 
 ISSUED = datetime.datetime(2025, 3, 12, 10, 0, tzinfo=datetime.UTC)
 
@@ -332,3 +333,22 @@ def test_no_pdf_of_a_declined_or_revoked_award_nor_with_a_forged_link(client, aw
     assert client.get(url).status_code == 410
     assert client.get(_claim_certificate_url(revoked)).status_code == 410
     assert client.get(reverse("claim_certificate", args=["forged-token"])).status_code == 404
+
+
+def test_the_french_certificate_has_no_english_left(login, earner, entry):
+    client = login(earner)
+    french, english = (
+        _text(_get(client, entry, HTTP_ACCEPT_LANGUAGE=language).content) for language in ("fr", "en")
+    )
+    assert english_left(french=french, english=english) == []
+    assert "CERTIFICAT" in french and "CERTIFICATE" in english
+
+
+def test_the_badge_page_writes_dates_the_way_each_language_does(login, earner, entry):
+    client = login(earner)
+    url = reverse("backpack:badge", args=[entry.public_id])
+    french, english = (
+        client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode() for language in ("fr", "en")
+    )
+    assert "12 mars 2025" in french and "13 mars 2027" in french
+    assert "March 12, 2025" in english and "March 13, 2027" in english

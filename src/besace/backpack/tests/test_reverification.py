@@ -5,12 +5,15 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from besace.backpack.models import BackpackBadge, Visibility
 from besace.backpack.reverification import stale_badges_reverify
 from besace.core.models import AuditEntry
 from besace.issuing.services import assertion_revoke
 from besace.testing.client_fetcher import ClientFetcher
+from besace.testing.i18n import english_left
+from besace.testing.tasks import worker_run
 
 
 @pytest.fixture
@@ -96,3 +99,54 @@ def test_the_command_reports_how_many_badges_it_checked(imported, capsys):
     _age(entry, 30)
     call_command("reverify", "--limit", "5")
     assert "1 badge(s) verified again." in capsys.readouterr().out
+
+
+def test_the_page_shows_a_check_in_progress_and_reloads_until_it_is_done(client, imported, db_tasks):
+    entry, _ = imported()
+    _age(entry, 30)
+    page_url = f"/backpack/badges/{entry.public_id}/"
+
+    pages = [client.get(page_url).content.decode() for _ in range(2)]
+
+    for page in pages:
+        assert "Checking this badge again with its issuer" in page
+        assert '<meta http-equiv="refresh" content="3">' in page
+    assert DBTaskResult.objects.filter(task_path__endswith="badge_reverify_task").count() == 1  # asked once
+    worker_run()
+    page = client.get(page_url).content.decode()
+    assert "Checking this badge again" not in page and 'http-equiv="refresh"' not in page
+    entry.refresh_from_db()
+    assert timezone.now() - entry.verified_at < timedelta(minutes=1)
+
+
+def test_the_page_stops_reloading_when_the_check_takes_too_long(client, imported, db_tasks, monkeypatch):
+    entry, _ = imported()
+    _age(entry, 30)
+    page_url = f"/backpack/badges/{entry.public_id}/"
+    client.get(page_url)
+    later = timezone.now() + timedelta(minutes=2)
+    monkeypatch.setattr("besace.backpack.views.timezone.now", lambda: later)
+
+    page = client.get(page_url).content.decode()
+
+    assert "taking longer than usual" in page and 'http-equiv="refresh"' not in page
+
+
+def test_the_check_in_progress_is_told_in_french(client, imported, db_tasks):
+    entry, _ = imported()
+    _age(entry, 30)
+    page = client.get(f"/backpack/badges/{entry.public_id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Nouvelle vérification de ce badge auprès de son émetteur" in page
+
+
+def test_the_checks_of_an_imported_badge_read_all_french(client, imported):
+    entry, _ = imported()
+    url = f"/backpack/badges/{entry.public_id}/"
+    french, english = (
+        client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode() for language in ("fr", "en")
+    )
+    assert "l’émetteur publie cette attribution à l’adresse" in french
+    assert (
+        english_left(french=french, english=english, typed=(entry.normalised["achievement"]["description"],))
+        == []
+    )

@@ -238,3 +238,58 @@ def test_every_string_of_the_code_is_in_the_catalogue(tmp_path, settings, monkey
     assert "My badges" in fresh  # the extraction did run (the copy started with the header only)
     missing = fresh - msgids(CATALOGUE / "django.po")
     assert not missing, "not in the French catalogue (run `make messages` and translate): " + repr(missing)
+
+
+# The glossary (English term in a msgid → the French its translation must use), where a word-for-word
+# check holds: regular expressions, so that plurals and agreements pass.
+GLOSSARY = {
+    r"\bbackpacks?\b": r"sacs? à badges",
+    r"\bissuers?\b": r"émetteurs?",
+    r"\b(earners?|recipients?)\b": r"bénéficiaires?",
+    r"\bpending\b": r"en attente",
+    r"\baccept(s|ed)?\b": r"accept",
+    r"\bdecline[sd]?\b": r"refus",
+    r"\bsigned-in users\b": r"utilisateurs connectés",
+    r"\bprivate\b": r"privée?s?\b",
+    r"\bcollections?\b": r"collections?",
+    r"\bgallery\b": r"galerie",
+    r"\bconnections?\b": r"connexions?",
+    r"\bcriteria\b": r"critères",
+    r"\bevidence\b": r"preuves?",
+    r"\bendorsements?\b": r"recommandations?",
+    r"\bexpired\b": r"expirée?s?\b",
+    r"\brevoked\b": r"révoquée?s?\b",
+    r"\bbaked\b": r"métadonnées",
+    r"\bverif(y|ied|ication)\b": r"vérifi",
+    r"\bdata-protection statement\b": r"déclaration de protection des données",
+}
+# Words the glossary replaced: "courriel" (Besace says "adresse e-mail"), other names for the backpack, the
+# earner or an endorsement.
+NOT_OUR_WORDS = r"courriel|sac à dos|sac-à|destinataire|récipiendaire|endoss|approbation"
+
+
+def _without_placeholders(text: str) -> str:
+    """A placeholder names what it stands for ("%(issuer)s"): it is not a word to translate."""
+    return re.sub(r"%\(\w+\)[sd]|\{\{[^}]*\}\}", "", text)
+
+
+@pytest.mark.parametrize(("english", "french"), GLOSSARY.items())
+def test_every_translation_uses_the_glossarys_french_term(po_entries, english, french):
+    wrong = [
+        (entry["msgid"], value)
+        for entry in po_entries[1:]
+        if re.search(english, _without_placeholders(entry.get("msgid_plural", entry["msgid"])), re.I)
+        for value in _translations(entry)
+        if not re.search(french, value, re.I)
+    ]
+    assert wrong == []
+
+
+def test_no_translation_uses_a_word_the_glossary_replaced(po_entries):
+    wrong = [
+        value
+        for entry in po_entries[1:]
+        for value in _translations(entry)
+        if re.search(NOT_OUR_WORDS, value, re.I)
+    ]
+    assert wrong == []

@@ -7,7 +7,9 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from besace.issuing.claims import claim_token_read
+from besace.issuing.emails import award_email_message
 from besace.issuing.models import Assertion
+from besace.testing.i18n import email_texts, english_left
 
 
 @pytest.fixture
@@ -109,3 +111,16 @@ def test_it_writes_names_as_they_are_in_the_text_and_escapes_them_in_html(
     assert "Hello Zoé O'Brien," in message.body and "L'École & Co awarded you" in message.body
     html = _html(message)
     assert "Sécurité &lt;web&gt;" in html and "<web>" not in html
+
+
+@pytest.mark.parametrize("name", ["Camille", ""])
+def test_the_french_award_email_has_no_english_left(award, name):
+    assertion = award("camille@example.org", name=name)
+    rendered = {}
+    for language in ("en", "fr"):
+        Assertion.objects.filter(pk=assertion.pk).update(language=language)
+        assertion.refresh_from_db()
+        rendered[language] = email_texts(award_email_message(assertion))
+    for french, english in zip(rendered["fr"], rendered["en"], strict=True):
+        assert english_left(french=french, english=english) == []
+    assert "Bonjour" in rendered["fr"][1] and "Hello" in rendered["en"][1]
