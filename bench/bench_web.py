@@ -90,39 +90,48 @@ def seed() -> None:
     import django
 
     django.setup()
+    from django.db import transaction
+
+    from besace.issuing.models import Assertion, Issuer
+
+    issuer = Issuer.objects.filter(name="Bench University").first()
+    if issuer is None:
+        with transaction.atomic():  # all or nothing: a seed that failed is made again next time
+            issuer = _seed_awards()
+    ids = Assertion.objects.filter(badge_class__issuer=issuer).values_list("public_id", flat=True)
+    print(json.dumps(sorted(ids)))
+
+
+def _seed_awards():
     from django.contrib.auth import get_user_model
     from django.core.files.base import ContentFile
 
     from besace.demo.images import badge_png
     from besace.issuing import services
-    from besace.issuing.models import Assertion, Issuer
 
-    issuer = Issuer.objects.filter(name="Bench University").first()
-    if issuer is None:
-        owner = get_user_model().objects.create_user(email="bench-owner@univ.example", password=None)
-        issuer = services.issuer_create(
-            owner=owner, name="Bench University", url="https://univ.example", email="badges@univ.example"
-        )
-        badge_class = services.badge_class_create(
-            issuer=issuer,
+    owner = get_user_model().objects.create_user(email="bench-owner@univ.example", password=None)
+    issuer = services.issuer_create(
+        owner=owner, name="Bench University", url="https://univ.example", email="badges@univ.example"
+    )
+    badge_class = services.badge_class_create(
+        issuer=issuer,
+        actor=owner,
+        name="Python",
+        description="Writes Python.",
+        image=ContentFile(badge_png(), name="python.png"),
+        criteria_text="Pass the **final** project.",
+        tags=["python"],
+        alignments=[{"target_name": "Python", "target_url": "http://data.europa.eu/esco/skill/python"}],
+    )
+    for number in range(AWARDS):
+        services.badge_award(
+            badge_class=badge_class,
+            award=services.AwardRequest(
+                email=f"earner{number}@example.org", name=f"Earner {number}", narrative="Led the project."
+            ),
             actor=owner,
-            name="Python",
-            description="Writes Python.",
-            image=ContentFile(badge_png(), name="python.png"),
-            criteria_text="Pass the **final** project.",
-            tags=["python"],
-            alignments=[{"target_name": "Python", "target_url": "http://data.europa.eu/esco/skill/python"}],
         )
-        for number in range(AWARDS):
-            services.badge_award(
-                badge_class=badge_class,
-                award=services.AwardRequest(
-                    email=f"earner{number}@example.org", name=f"Earner {number}", narrative="Led the project."
-                ),
-                actor=owner,
-            )
-    ids = Assertion.objects.filter(badge_class__issuer=issuer).values_list("public_id", flat=True)
-    print(json.dumps(sorted(ids)))
+    return issuer
 
 
 def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -167,6 +176,18 @@ def _load(base: str, paths: list[str], accept: str, seconds: float, workdir: Pat
     return report
 
 
+def _wait_for_port(port: int, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"nothing answers on port {port}") from None
+            time.sleep(0.05)
+
+
 def bench_web(seconds: float) -> list[Row]:
     for tool in ("wrk", "redis-server"):
         if shutil.which(tool) is None:
@@ -177,8 +198,6 @@ def bench_web(seconds: float) -> list[Row]:
     bin_dir = REPO / ".venv" / "bin"
     _run([str(bin_dir / "besace"), "migrate", "--noinput"], env)
     _run([str(bin_dir / "besace"), "collectstatic", "--noinput"], env)
-    ids = json.loads(_run([sys.executable, str(Path(__file__)), "seed"], env).strip().splitlines()[-1])
-    paths = [f"/public/assertions/{public_id}" for public_id in ids]
     base = f"http://127.0.0.1:{port}"
     redis = subprocess.Popen(
         [
@@ -194,6 +213,14 @@ def bench_web(seconds: float) -> list[Row]:
         ],
         stdout=subprocess.DEVNULL,
     )
+    try:
+        # Awarding forgets cached public documents: the cache must be up before the awards are made.
+        _wait_for_port(redis_port)
+        ids = json.loads(_run([sys.executable, str(Path(__file__)), "seed"], env).strip().splitlines()[-1])
+    except BaseException:
+        redis.terminate()
+        raise
+    paths = [f"/public/assertions/{public_id}" for public_id in ids]
     server = subprocess.Popen(
         [
             str(bin_dir / "gunicorn"),

@@ -19,6 +19,7 @@ from besace.backpack import organise, selectors, sharing
 from besace.backpack.models import BackpackBadge, EarnerEvidence, Visibility
 from besace.core.framing import embeddable
 from besace.core.responses import file_response
+from besace.issuing.claims import claim_token_make
 from besace.verify.presentation import checks_for_display
 
 
@@ -47,7 +48,11 @@ def home(request):
     badges = list(selectors.backpack_badges(request.user))
     tag = " ".join(request.GET.get("tag", "").split())
     context = {
-        "pending": selectors.pending_assertions(request.user),
+        # Each pending award opens on its claim page, shown whole and accepted there, as from its e-mail.
+        "pending": [
+            (assertion, reverse("claim", args=[claim_token_make(assertion)]))
+            for assertion in selectors.pending_assertions(request.user)
+        ],
         "pending_pushed": selectors.pending_pushed_badges(request.user),
         "badges": organise.badges_tagged(badges, tag) if tag else badges,
         "tags": organise.tags_of(badges),

@@ -29,11 +29,22 @@ def test_it_lists_pending_badges_of_every_verified_address_whatever_their_case(
     first, second = award("EARNER@example.org"), award("Student@Univ.Example")
     not_mine, unproved = award("someone@example.org"), award("unproved@example.org")
     response = login(earner).get(reverse("backpack:home"))
-    assert {a.pk for a in response.context["pending"]} == {first.pk, second.pk}
+    assert {a.pk for a, _claim in response.context["pending"]} == {first.pk, second.pk}
     page = response.content.decode()
     assert reverse("backpack:accept", args=[first.public_id]) in page
     assert reverse("backpack:accept", args=[not_mine.public_id]) not in page
     assert reverse("backpack:accept", args=[unproved.public_id]) not in page
+
+
+def test_a_pending_badge_opens_on_its_claim_page_where_it_is_accepted(login, earner, award):
+    """The tutorials say "click on your pending badge, then on Accept this badge"."""
+    assertion = award()
+    client = login(earner)
+    [(_assertion, claim_path)] = client.get(reverse("backpack:home")).context["pending"]
+    home = client.get(reverse("backpack:home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f'<a href="{claim_path}">{assertion.badge_class.name}</a>' in home
+    claim = client.get(claim_path, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Accepter ce badge" in claim and assertion.badge_class.description in claim
 
 
 def test_it_hides_revoked_declined_and_accepted_awards_from_pending(login, earner, award, owner):
