@@ -5,7 +5,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
 CHROMIUM = Path(os.environ.get("BESACE_CHROMIUM", "/usr/bin/chromium"))
+# Every browser test module's `pytestmark`: run with the other browser tests, skipped without Chromium.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
+]
+# Screenshots of the journeys (git-ignored), in a folder per test module.
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results"
 # Without these flags Chromium keeps trying to reach Google's services, which a closed network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,3 +41,9 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def french(message: str, **values) -> str:
+    """The page's wording in French, as the catalogue says it (the English text until it is translated)."""
+    with translation.override("fr"):
+        return gettext(message) % values if values else gettext(message)

@@ -12,21 +12,18 @@ import json
 import re
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
 from besace.backpack.models import BackpackBadge
 from besace.connect.tests.moodle_site import ASSERTION_URL, moodle_badge_class, moodle_site_fetcher
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium
+from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-results" / "journey-1"
+SCREENSHOTS = SCREENSHOTS_ROOT / "journey-1"
 PERSONAL = "jeanne.dupond@gmail.example"
 UNIVERSITY = "jeanne.dupond@uca.example"
 PASSWORD = "mon sac a badges 2026"

@@ -11,12 +11,9 @@ from django.core.files.base import ContentFile
 from besace.demo.images import badge_png
 from besace.issuing import services
 from besace.openbadges.png import unbake_png
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
 EARNER = "Lea.Martin@Example.org"
 PASSWORD = "owner password 2026"

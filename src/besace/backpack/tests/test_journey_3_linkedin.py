@@ -14,31 +14,22 @@ import pypdf
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from besace.backpack.models import BackpackBadge
 from besace.core.audit import audit_entries_for
 from besace.demo.images import badge_png
 from besace.issuing import services
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium, french
+from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-results" / "journey-3"
+SCREENSHOTS = SCREENSHOTS_ROOT / "journey-3"
 TRAINEE = "camille.martin@example.org"
 BADGE = "Recherche documentaire avancée"
 ISSUER = "Urfist Méditerranée"
 ISSUED_ON = timezone.make_aware(datetime.datetime(2026, 3, 12, 10, 0))
-
-
-def french(message: str, **values) -> str:
-    """The page's wording in French, as the catalogue says it (the English text until it is translated)."""
-    with translation.override("fr"):
-        return gettext(message) % values if values else gettext(message)
 
 
 @pytest.fixture

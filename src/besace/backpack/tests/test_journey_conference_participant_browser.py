@@ -8,36 +8,25 @@ and follows the badge.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
-from django.utils import translation
-from django.utils.translation import gettext
 
 from besace.backpack import services as backpack_services
 from besace.backpack.models import BackpackBadge, EarnerName
 from besace.demo.images import badge_png
 from besace.issuing import services as issuing_services
 from besace.social.models import BadgeClassFollow
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium, french
+from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-results" / "journey-2"
+SCREENSHOTS = SCREENSHOTS_ROOT / "journey-2"
 PARTICIPANT = "claire.martin@example.org"
 PASSWORD = "congres amcsti 2019"
 BADGE_NAME = "Je participe au congrès de l'Amcsti 2019"
-
-
-def french(message: str) -> str:
-    """A string this change adds, in French once the catalogue has it (the English text until then)."""
-    with translation.override("fr"):
-        return gettext(message)
 
 
 @pytest.fixture

@@ -4,15 +4,10 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from besace.backpack.tests.organise_fixtures import kept_fixture  # noqa: F401
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_it_shares_a_badge_on_linkedin_from_private_to_verified_credential(

@@ -5,7 +5,6 @@ and award forms work with the keyboard alone.
 One browser for the module; each test makes the site's data once and walks every page with it."""
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -25,14 +24,11 @@ from besace.issuing.models import AwardJob
 from besace.pages import services as pages
 from besace.pages.models import Block, Page
 from besace.profiles.services import profile_for
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, SCREENSHOTS, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
-RESULTS = Path(__file__).resolve().parents[4] / "test-results"
+
 PASSWORD = "a long owner passphrase"
 LOCALES = {"en": "en-GB", "fr": "fr-FR"}
 # What axe calls serious or critical keeps people out; moderate and minor ones are worth fixing but do not.
@@ -254,7 +250,7 @@ def test_every_image_has_a_text_alternative(browser, site):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_main_page_fits_a_375_px_phone(browser, site, language):
-    folder = RESULTS / "responsive"
+    folder = SCREENSHOTS / "responsive"
     folder.mkdir(parents=True, exist_ok=True)
     axe, found = Axe(), []
     for tab, paths in contexts(browser, site, language, viewport=PHONE):
@@ -328,7 +324,7 @@ def test_log_in_and_award_with_the_keyboard_alone(browser, site):
     tab.keyboard.press("Tab")
     skip = focused(tab)
     assert 'class="skip-link"' in skip["html"] and skip["shown"] and skip["top"] >= 0, skip
-    tab.screenshot(path=RESULTS / "keyboard-skip-link.png")
+    tab.screenshot(path=SCREENSHOTS / "keyboard-skip-link.png")
     tab.keyboard.press("Enter")
     assert tab.evaluate("document.activeElement.id") == "main"
     assert tab.url.endswith("#main")
@@ -363,7 +359,7 @@ def test_log_in_and_award_with_the_keyboard_alone(browser, site):
         tab.keyboard.press("Space")
     assert tab.locator(".messages li.success").is_visible()
     assert "Camille Dupont" in tab.inner_text("table.awards")
-    tab.screenshot(path=RESULTS / "keyboard-award.png", full_page=True)
+    tab.screenshot(path=SCREENSHOTS / "keyboard-award.png", full_page=True)
     context.close()
     assert unseen == [], "focused without a visible focus indicator:\n" + "\n".join(unseen)
 

@@ -3,18 +3,13 @@ violation (a blocked inline script, style or foreign resource would be one)."""
 
 import re
 
-import pytest
-
 from besace.backpack.models import ImportJob
 from besace.backpack.services import assertion_accept
 from besace.pages.models import Page
 from besace.pages.services import page_create
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
 # Collected by the page itself, from the first script on: what the console may not say in words.
 LISTEN = """

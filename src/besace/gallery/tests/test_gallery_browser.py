@@ -5,12 +5,11 @@ public recipients, follows the badge and comments on it; a visitor who is not si
 but cannot follow or comment, and never sees those who kept their badge to themselves."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from besace.backpack import services as backpack_services
 from besace.backpack.models import EarnerName
@@ -18,23 +17,13 @@ from besace.demo.images import badge_png
 from besace.gallery.keys import achievement_id, badge_class_key
 from besace.issuing import services as issuing_services
 from besace.social.models import BadgeClassFollow, Comment
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, SCREENSHOTS, chromium, french
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-results"
 PASSWORD = "congres amcsti 2019"
 BADGE_NAME = "Je participe au congrès de l'Amcsti 2019"
 COMMENT = "Ravie d'avoir rencontré tout le monde à Caen !"
-
-
-def french(message: str) -> str:
-    """The page's wording in French, as the catalogue says it (the English text until it is translated)."""
-    with translation.override("fr"):
-        return gettext(message)
 
 
 def french_count(singular: str, plural: str, number: int) -> str:

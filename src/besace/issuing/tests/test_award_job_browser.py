@@ -1,16 +1,12 @@
 """In a real browser: the progress page of an award from a CSV file follows the award in place (no timed
 reload, which would take a screen reader back to the top), then shows the outcome once it is done."""
 
-import pytest
 from django.test import Client
 
 from besace.issuing.models import AwardJob
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_the_progress_page_follows_the_award_in_place(

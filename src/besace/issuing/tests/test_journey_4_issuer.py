@@ -5,14 +5,13 @@ declined, revoked; made public, shared), and revokes one award."""
 
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from besace.accounts.services import consent_record
 from besace.backpack import services as backpack_services
@@ -21,15 +20,13 @@ from besace.backpack.models import Visibility
 from besace.demo.images import badge_png
 from besace.issuing import award_jobs, views
 from besace.issuing.models import Assertion, BadgeClass
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium, french
+from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 from besace.testing.tasks import DB_TASKS, worker_run
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-results" / "journey-4"
+SCREENSHOTS = SCREENSHOTS_ROOT / "journey-4"
 PASSWORD = "responsable formation 2026"
 PEOPLE = 200
 BATCH = 50
@@ -38,12 +35,6 @@ ESCO = [
     ("gérer des projets", "http://data.europa.eu/esco/skill/7111b95d-0ce3-441a-9d92-4c75d05c4388", "S4.2.0"),
     ("travailler en équipe", "http://data.europa.eu/esco/skill/1d6f8b9e-55a4-4b58-a1a5-8cc0b4f6a0cf", "T2.2"),
 ]
-
-
-def french(message: str, **values) -> str:
-    """The page's wording in French, as the catalogue says it (the English text until it is translated)."""
-    with translation.override("fr"):
-        return gettext(message) % values if values else gettext(message)
 
 
 def in_thread(work) -> threading.Thread:

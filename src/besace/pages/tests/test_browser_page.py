@@ -5,12 +5,9 @@ import re
 
 import pytest
 
-from besace.testing.browser import CHROMIUM, chromium
+from besace.testing.browser import BROWSER_TEST, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at {CHROMIUM}"),
-]
+pytestmark = BROWSER_TEST
 
 PASSWORD = "earner password 2026"
 
