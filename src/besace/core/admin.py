@@ -6,8 +6,8 @@ from django.contrib import admin
 from besace.core.models import AuditEntry
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and pages to read; state changes only through the actions a subclass declares."""
+class NothingEdited:
+    """No adding, changing or deleting: state changes only through the actions an admin declares."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -19,21 +19,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NothingEdited, admin.ModelAdmin):
+    """Lists and pages to read; state changes only through the actions a subclass declares."""
+
+
+class ReadOnlyInline(NothingEdited, admin.TabularInline):
     extra = 0
     show_change_link = True
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields  # some are not editable at all (public ids), which a form could not show
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AuditEntry)

@@ -43,6 +43,15 @@ def _role_check(request, issuer: Issuer, permission: str) -> str:
     return role
 
 
+def _assertion_for(request, public_id: str, permission: str) -> Assertion:
+    """The award, once checked that the signed-in user may do `permission` for its issuer."""
+    assertion = get_object_or_404(
+        Assertion.objects.select_related("badge_class__issuer"), public_id=public_id
+    )
+    _role_check(request, assertion.badge_class.issuer, permission)
+    return assertion
+
+
 def _issuer_for(request, public_id: str, permission: str) -> Issuer:
     issuer = get_object_or_404(Issuer, public_id=public_id)
     _role_check(request, issuer, permission)
@@ -278,10 +287,7 @@ def award_job_resume(request, public_id: str):
 @login_required
 @require_POST
 def revoke(request, public_id: str):
-    assertion = get_object_or_404(
-        Assertion.objects.select_related("badge_class__issuer"), public_id=public_id
-    )
-    _role_check(request, assertion.badge_class.issuer, "assertion.revoke")
+    assertion = _assertion_for(request, public_id, "assertion.revoke")
     form = RevokeForm(request.POST)
     if form.is_valid():
         services.assertion_revoke(assertion=assertion, reason=form.cleaned_data["reason"], actor=request.user)
@@ -296,10 +302,7 @@ def revoke(request, public_id: str):
 @login_required
 @require_POST
 def award_email_resend(request, public_id: str):
-    assertion = get_object_or_404(
-        Assertion.objects.select_related("badge_class__issuer"), public_id=public_id
-    )
-    _role_check(request, assertion.badge_class.issuer, "assertion.award")
+    assertion = _assertion_for(request, public_id, "assertion.award")
     if emails.award_email_resend(assertion=assertion, actor=request.user):
         messages.success(
             request, _("The e-mail to %(email)s is on its way again.") % {"email": assertion.recipient_email}
