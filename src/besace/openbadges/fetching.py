@@ -484,6 +484,8 @@ class _Deadlines:
 
 
 _DEADLINES = _Deadlines()
+# A child forked while the thread held the lock would wait on it for ever: it starts afresh instead.
+os.register_at_fork(after_in_child=_DEADLINES.__init__)
 
 
 def _describe(error: BaseException) -> str:

@@ -6,7 +6,10 @@ and ``fake_dns`` answers every name (no real DNS lookup either).
 
 import ipaddress
 import json
+import os
+import signal
 import socket
+import threading
 import time
 
 import pytest
@@ -484,6 +487,38 @@ def test_it_cuts_dripping_headers_at_its_deadline(server):
     started = time.monotonic()
     assert "did not answer within 1.5 s" in refused(fetcher, server.url("/drip-headers"))
     assert 1.4 < time.monotonic() - started < 2
+
+
+def test_a_child_forked_while_the_deadline_thread_held_its_lock_still_fetches(fetcher, server):
+    """Workers fork (gunicorn, RQ): the one thread that watches every fetch's deadline is not inherited,
+    and neither must be a lock it held at that moment."""
+    fetcher.fetch(server.url("/ld"))  # the deadline thread runs
+    held, forked = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:  # as the deadline thread does now and then
+        with fetching._DEADLINES._condition:
+            held.set()
+            forked.wait(10)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    held.wait(10)
+    pid = os.fork()
+    if pid == 0:  # the child: nothing of pytest's may run here
+        try:
+            fetched = fetcher.fetch(server.url("/ld")).body == JSON_BODY
+        except BaseException:
+            fetched = False
+        os._exit(0 if fetched else 1)
+    forked.set()
+    holder.join()
+    deadline = time.monotonic() + 10
+    while (ended := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if ended[0] == 0:  # stuck on the lock
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert ended[0] == pid and os.waitstatus_to_exitcode(ended[1]) == 0
 
 
 def test_it_gives_up_on_a_silent_server_after_its_read_timeout(server):
