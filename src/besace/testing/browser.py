@@ -47,3 +47,15 @@ def french(message: str, **values) -> str:
     """The page's wording in French, as the catalogue says it (the English text until it is translated)."""
     with translation.override("fr"):
         return gettext(message) % values if values else gettext(message)
+
+
+def sign_up_filled(page, *, email: str, password: str, first_name: str = "", last_name: str = "") -> None:
+    """Fill the sign-up form and accept the data-protection statement; the caller submits it."""
+    page.fill("input[name=email]", email)
+    if first_name:
+        page.fill("input[name=first_name]", first_name)
+    if last_name:
+        page.fill("input[name=last_name]", last_name)
+    page.fill("input[name=password1]", password)
+    page.fill("input[name=password2]", password)
+    page.check("input[name=accept_data_protection]")

@@ -18,7 +18,7 @@ from django.core import mail
 
 from besace.backpack.models import BackpackBadge
 from besace.connect.tests.moodle_site import ASSERTION_URL, moodle_badge_class, moodle_site_fetcher
-from besace.testing.browser import BROWSER_TEST, chromium
+from besace.testing.browser import BROWSER_TEST, chromium, sign_up_filled
 from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 
 pytestmark = BROWSER_TEST
@@ -77,12 +77,10 @@ def test_a_university_earner_connects_moodle_and_gets_her_badge(transactional_db
         assert page.locator("html").get_attribute("lang") == "fr"
         page.get_by_role("navigation").get_by_role("link", name="Créer un compte").click()
         page.wait_for_url(re.compile(r".*/accounts/signup/$"))
-        page.fill("input[name=email]", PERSONAL)
-        page.fill("input[name=first_name]", "Jeanne")
-        page.fill("input[name=last_name]", "Dupond")
-        page.fill("input[name=password1]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.get_by_label("J’ai lu et j’accepte cette Déclaration de protection des données").check()
+        sign_up_filled(page, email=PERSONAL, password=PASSWORD, first_name="Jeanne", last_name="Dupond")
+        assert page.get_by_label(
+            "J’ai lu et j’accepte cette Déclaration de protection des données"
+        ).is_checked()
         screenshot(page, "signup")
         page.locator("form button[type=submit]").click()
 

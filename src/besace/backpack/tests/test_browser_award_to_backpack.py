@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from besace.demo.images import badge_png
 from besace.issuing import services
 from besace.openbadges.png import unbake_png
-from besace.testing.browser import BROWSER_TEST, chromium
+from besace.testing.browser import BROWSER_TEST, chromium, sign_up_filled
 
 pytestmark = BROWSER_TEST
 
@@ -63,10 +63,7 @@ def test_it_takes_a_badge_from_award_to_a_downloaded_baked_png(
         earner.set_default_timeout(10_000)
         earner.goto(claim_url)
         earner.click("text=Create an account")
-        earner.fill("input[name=email]", EARNER)
-        earner.fill("input[name=password1]", "a long earner passphrase")
-        earner.fill("input[name=password2]", "a long earner passphrase")
-        earner.check("input[name=accept_data_protection]")
+        sign_up_filled(earner, email=EARNER, password="a long earner passphrase")
         earner.click("form button[type=submit]")
 
         # Back on the claim page, signed in, the address verified by the link itself: accept.

@@ -20,7 +20,7 @@ from besace.backpack.models import BackpackBadge
 from besace.core.audit import audit_entries_for
 from besace.demo.images import badge_png
 from besace.issuing import services
-from besace.testing.browser import BROWSER_TEST, chromium, french
+from besace.testing.browser import BROWSER_TEST, chromium, french, sign_up_filled
 from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 
 pytestmark = BROWSER_TEST
@@ -104,10 +104,7 @@ def test_a_trainee_gets_the_pdf_accepts_and_adds_the_badge_to_linkedin(transacti
 
         # 3. « Créer un nouveau compte », with the data-protection consent, then « Accepter ce badge ».
         page.get_by_role("link", name=french("Create an account")).click()
-        page.fill("input[name=email]", TRAINEE)
-        page.fill("input[name=password1]", "une phrase de passe assez longue")
-        page.fill("input[name=password2]", "une phrase de passe assez longue")
-        page.check("input[name=accept_data_protection]")
+        sign_up_filled(page, email=TRAINEE, password="une phrase de passe assez longue")
         page.screenshot(path=SCREENSHOTS / "03-create-account.png", full_page=True)
         page.click("form button[type=submit]")
         page.get_by_role("button", name=french("Accept this badge")).click()

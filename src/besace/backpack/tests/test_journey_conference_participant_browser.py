@@ -18,7 +18,7 @@ from besace.backpack.models import BackpackBadge, EarnerName
 from besace.demo.images import badge_png
 from besace.issuing import services as issuing_services
 from besace.social.models import BadgeClassFollow
-from besace.testing.browser import BROWSER_TEST, chromium, french
+from besace.testing.browser import BROWSER_TEST, chromium, french, sign_up_filled
 from besace.testing.browser import SCREENSHOTS as SCREENSHOTS_ROOT
 
 pytestmark = BROWSER_TEST
@@ -113,12 +113,10 @@ def test_a_conference_participant_gets_shares_and_finds_her_badge(transactional_
         # 2. « Créer un nouveau compte », accepting the data-protection statement.
         page.get_by_role("link", name="Créer un nouveau compte").click()
         page.wait_for_url(re.compile(r".*/accounts/signup/\?next=.*"))
-        page.fill("input[name=email]", PARTICIPANT)
-        page.fill("input[name=first_name]", "Claire")
-        page.fill("input[name=last_name]", "Martin")
-        page.fill("input[name=password1]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.get_by_label("J’ai lu et j’accepte cette Déclaration de protection des données").check()
+        sign_up_filled(page, email=PARTICIPANT, password=PASSWORD, first_name="Claire", last_name="Martin")
+        assert page.get_by_label(
+            "J’ai lu et j’accepte cette Déclaration de protection des données"
+        ).is_checked()
         screenshot(page, "signup-with-consent")
         page.locator("form button[type=submit]").click()
 
